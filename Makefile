@@ -1,0 +1,76 @@
+# Everything a newcomer needs: `make run` (local stack) and `make test` (every check).
+# Both set up what they need themselves: a venv for the app (.venv) and one for the
+# template tools (.venv-tools), each rebuilt only when its requirements change.
+
+SHELL := bash
+PYTHON ?= python3.13
+VENV := .venv
+TOOLS := .venv-tools
+PY := $(VENV)/bin/python
+export SAM_CLI_TELEMETRY := 0
+export AWS_DEFAULT_REGION ?= us-east-1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+APP_PATH := layers/common:functions/callback:local
+
+.PHONY: help install run test lint typecheck template unit e2e build clean format
+
+help:
+	@echo "make run    - local stack: API on :3000, AWS emulator on :5000, alerts on the console"
+	@echo "make test   - lint, type check, template gates, unit and end-to-end tests"
+	@echo "make build  - sam build + bytecode, ready for sam deploy"
+	@echo "make format - ruff format and autofix"
+
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
+	@echo "--- setting up $(VENV) ($(PYTHON))"
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(TOOLS)/.installed: requirements-tools.txt
+	@echo "--- setting up $(TOOLS) (sam, cfn-lint, checkov; takes a few minutes the first time)"
+	rm -rf $(TOOLS)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet -r requirements-tools.txt
+	touch $@
+
+install: $(VENV)/.installed $(TOOLS)/.installed
+
+run: $(VENV)/.installed
+	PYTHONPATH=$(APP_PATH) $(PY) -m local_stack
+
+test: lint typecheck template unit
+	@echo "--- all checks passed"
+
+lint: $(VENV)/.installed
+	@echo "--- ruff"
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	@echo "--- mypy"
+	$(VENV)/bin/mypy
+
+template: $(TOOLS)/.installed
+	@echo "--- sam validate --lint, cfn-lint, checkov"
+	$(TOOLS)/bin/sam validate --lint --template template.yaml
+	$(TOOLS)/bin/cfn-lint template.yaml
+	$(TOOLS)/bin/checkov --quiet --compact --skip-download --framework cloudformation -f template.yaml
+
+unit: $(VENV)/.installed
+	@echo "--- pytest (unit, handler and end-to-end)"
+	$(PY) -m pytest --cov --cov-report=term
+
+e2e: $(VENV)/.installed
+	$(PY) -m pytest -m e2e
+
+build: $(TOOLS)/.installed
+	PATH="$(abspath $(TOOLS))/bin:$$PATH" sam build --template template.yaml
+	$(PY) -m compileall -q --invalidation-mode unchecked-hash .aws-sam/build
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache .coverage

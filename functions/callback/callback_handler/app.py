@@ -1,0 +1,122 @@
+"""CallbackFunction: the REST API. Routes only; the work is in media_callbacks.ingest."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+from urllib.parse import unquote
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from media_callbacks.auth import TokenVerifier
+from media_callbacks.ingest import (
+    TOKEN_HEADER,
+    TOKEN_QUERY,
+    Answer,
+    Delivery,
+    Ingestor,
+    count,
+    utc_now,
+    without_token,
+)
+from media_callbacks.observability import logger, tracer
+from media_callbacks.results import VENDORS
+from media_callbacks.settings import settings
+from media_callbacks.storage import ResultStore, StorageUnavailable
+
+config = settings()  # a bad environment fails here, at cold start
+store = ResultStore(config.table_name, retention_days=config.retention_days)
+ingestor = Ingestor(store, config.thresholds)
+verifier = TokenVerifier(
+    secret_id=config.callback_token_secret,
+    static_token=config.callback_token,
+    max_age=config.token_cache_seconds,
+)
+app = APIGatewayRestResolver()
+
+
+def _json(status_code: int, body: dict[str, Any]) -> Response[Any]:
+    return Response(status_code=status_code, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+@app.exception_handler(StorageUnavailable)  # type: ignore[untyped-decorator]
+@app.exception_handler(GetParameterError)  # type: ignore[untyped-decorator]
+def _unavailable(exc: Exception) -> Response[Any]:
+    logger.error(
+        "a dependency is unavailable; asking the caller to retry", extra={"error": str(exc)}
+    )
+    count("all", None, "unavailable")
+    return _json(503, {"status": "retry"})
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.post("/callbacks/umedia/<kind>")
+def umedia_kind(kind: str) -> Response[Any]:
+    return _callback("umedia", unquote(kind))
+
+
+@app.post("/callbacks/umedia")
+def umedia() -> Response[Any]:
+    return _callback("umedia", None)
+
+
+@app.post("/callbacks/ctyun")
+def ctyun() -> Response[Any]:
+    return _callback("ctyun", None)
+
+
+@app.get("/tasks/<vendor>/<task_id>")
+def task(vendor: str, task_id: str) -> Response[Any]:
+    if vendor not in VENDORS:
+        return _json(
+            404, {"status": "not_found", "error": f"vendor: use one of {', '.join(VENDORS)}"}
+        )
+    task_id = unquote(task_id)  # REST API path parameters arrive percent-encoded
+    return _json(
+        200, {"vendor": vendor, "task_id": task_id, "results": store.task_results(vendor, task_id)}
+    )
+
+
+def _callback(vendor: str, kind: str | None) -> Response[Any]:
+    """Size, then token, then the payload: the contract's order of checks."""
+    event = app.current_event
+    raw = event.body or ""
+    body = base64.b64decode(raw) if event.is_base64_encoded else raw.encode()
+    if len(body) > config.max_body_bytes:
+        count(vendor, kind, "too_large")
+        logger.warning("callback too large", extra={"bytes": len(body), "path": event.path})
+        return _json(413, {"status": "too_large"})
+    query = event.query_string_parameters or {}
+    token = query.get(TOKEN_QUERY) or event.headers.get(TOKEN_HEADER)
+    if not verifier.verify(token):
+        count(vendor, kind, "unauthorized")
+        logger.warning("callback with a missing or wrong token", extra={"path": event.path})
+        return _json(401, {"status": "unauthorized"})
+    identity = event.request_context.identity
+    delivery = Delivery(
+        route=f"POST {event.path}",
+        vendor=vendor,
+        kind=kind,
+        body=body,
+        received_at=utc_now(),
+        request_id=event.request_context.request_id or "",
+        content_type=event.headers.get("content-type"),
+        source_ip=identity.source_ip if identity else None,
+        headers=without_token(dict(event.headers), TOKEN_HEADER),
+        query=without_token(query, TOKEN_QUERY),
+    )
+    answer: Answer = ingestor.ingest(delivery)
+    return _json(answer.status_code, answer.body)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

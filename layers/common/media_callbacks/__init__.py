@@ -1,0 +1,1 @@
+"""Shared code of the media callback receiver: payload models, normalisation, storage."""

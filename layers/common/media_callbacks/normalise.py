@@ -1,0 +1,278 @@
+"""Vendor payload -> CallbackResult: parse with the vendor's model, then normalise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from media_callbacks import payloads as p
+from media_callbacks.results import UMEDIA_KINDS, CallbackResult, Finding, Moderation
+from media_callbacks.thresholds import Level, judge, level_for, strongest
+
+CTYUN_REVIEW_EVENT = "AIContentReviewComplete"
+
+
+class RejectedPayload(Exception):
+    """The body cannot become a result; `error` says what is wrong, field by field."""
+
+    def __init__(self, error: str, *, kind: str | None = None) -> None:
+        super().__init__(error)
+        self.error = error
+        self.kind = kind
+
+
+def describe(exc: ValidationError) -> str:
+    """'field.path: reason' for every problem pydantic found, joined by '; '."""
+    parts = []
+    for err in exc.errors(include_url=False, include_input=False):
+        where = ".".join(str(part) for part in err["loc"]) or "body"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def _parse[M: BaseModel](model: type[M], data: dict[str, Any], kind: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RejectedPayload(describe(exc), kind=kind) from None
+
+
+def infer_umedia_kind(data: dict[str, Any]) -> str:
+    """The first rule that matches; see README "Kind inference"."""
+    if "invalid_image_list" in data:
+        return "moderation"
+    if "image_list" in data:
+        return "snapshot"
+    for key in ("dest_video_name", "dest_video_url"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip().lower().endswith(".m3u8"):
+            return "slice"
+    if any(
+        key in data for key in ("dest_video_url", "dest_video_name", "width", "height", "file_size")
+    ):
+        return "transcode"
+    raise RejectedPayload(
+        "cannot tell the kind of this UMedia callback from its fields (no invalid_image_list, "
+        "image_list, dest_video_url, dest_video_name, width, height or file_size): "
+        "post it to /callbacks/umedia/{kind} with kind transcode, snapshot, slice or moderation"
+    )
+
+
+def _moderation(findings: list[Finding], thresholds: dict[str, Level]) -> Moderation:
+    counted = [f for f in findings if f.suggestion != "pass"]
+    scores = [f.score for f in counted if f.score is not None]
+    return Moderation(
+        findings=findings,
+        suggestion=strongest([f.suggestion for f in findings]),
+        categories=sorted({f.category for f in counted}),
+        max_score=max(scores) if scores else None,
+        thresholds=thresholds,
+    )
+
+
+def _finding(
+    thresholds: dict[str, Level],
+    *,
+    category: str,
+    label: str | None,
+    score: float | None,
+    image_url: str | None,
+    vendor_review: bool | None = None,
+) -> Finding:
+    suggestion = judge(level_for(thresholds, category), score, vendor_review)
+    return Finding(
+        category=category,
+        label=label,
+        score=score,
+        image_url=image_url,
+        vendor_review=vendor_review,
+        suggestion=suggestion,
+    )
+
+
+def check_route(vendor: str, kind: str | None) -> None:
+    """The route's kind, checked before the body is read."""
+    if vendor == "umedia" and kind is not None and kind not in UMEDIA_KINDS:
+        raise RejectedPayload(
+            f"kind: unknown UMedia kind {kind[:40]!r}; use one of {', '.join(UMEDIA_KINDS)}"
+        )
+
+
+# --- UMedia ----------------------------------------------------------------------------------
+
+
+def normalise_umedia(
+    kind: str | None, data: dict[str, Any], thresholds: dict[str, Level]
+) -> CallbackResult:
+    check_route("umedia", kind)
+    if kind is None:
+        kind = infer_umedia_kind(data)
+    common: dict[str, Any]
+    result: dict[str, Any]
+    moderation = None
+    if kind == "transcode":
+        t = _parse(p.UMediaTranscode, data, kind)
+        common, result = (
+            _umedia_common(t),
+            t.model_dump(
+                include={
+                    "dest_video_name",
+                    "dest_video_url",
+                    "duration",
+                    "file_size",
+                    "width",
+                    "height",
+                }
+            ),
+        )
+    elif kind == "slice":
+        s = _parse(p.UMediaSlice, data, kind)
+        common = _umedia_common(s)
+        result = s.model_dump(include={"dest_video_name", "dest_video_url", "duration"})
+    elif kind == "snapshot":
+        sn = _parse(p.UMediaSnapshot, data, kind)
+        common = _umedia_common(sn)
+        urls = [img.image_url for img in sn.image_list or [] if img.image_url]
+        result = {"image_count": sn.image_count, "image_urls": urls}
+    else:
+        m = _parse(p.UMediaModeration, data, kind)
+        common = _umedia_common(m)
+        findings = []
+        for image in m.invalid_image_list or []:
+            label = image.label
+            category = (
+                p.UMEDIA_LABELS.get(label, str(label)) if isinstance(label, int) else label.lower()
+            )
+            if category == "normal":
+                continue
+            findings.append(
+                _finding(
+                    thresholds,
+                    category=category,
+                    label=category,
+                    score=image.rate,
+                    image_url=image.name,
+                    vendor_review=image.review,
+                )
+            )
+        result = {"image_count": m.image_count, "flagged_image_count": len(findings)}
+        moderation = _moderation(findings, thresholds)
+    return CallbackResult.model_validate(
+        {"vendor": "umedia", "kind": kind, "result": result, "moderation": moderation, **common}
+    )
+
+
+def _umedia_common(payload: p.UMediaPayload) -> dict[str, Any]:
+    return {
+        "task_id": payload.task_id,
+        "status": "succeeded" if payload.retcode == 0 else "failed",
+        "message": payload.message,
+        "source_url": payload.src_url,
+    }
+
+
+# --- CTyun -----------------------------------------------------------------------------------
+
+
+def normalise_ctyun(data: dict[str, Any], thresholds: dict[str, Level]) -> CallbackResult:
+    envelope = _parse(p.CtyunEvent, data, "event")
+    if envelope.event_type == CTYUN_REVIEW_EVENT:
+        return _ctyun_review(_parse(p.CtyunContentReview, data, "moderation"), thresholds)
+    task_id = envelope.task_id or envelope.video_id or envelope.workflow_id
+    if not task_id:
+        raise RejectedPayload(
+            f"taskId: Field required (or videoID or workflowId) for event {envelope.event_type!r}",
+            kind="event",
+        )
+    return CallbackResult(
+        vendor="ctyun",
+        kind="event",
+        task_id=task_id,
+        status="succeeded" if envelope.status in (None, "succeeded") else "failed",
+        message=envelope.task_message,
+        source_url=envelope.original_file_url,
+        event_time=envelope.event_time,
+        video_id=envelope.video_id,
+        result={"event_type": envelope.event_type, "workflow_id": envelope.workflow_id},
+    )
+
+
+def expand_snapshot_urls(regular: str | None, times: list[str] | None) -> list[str]:
+    """`{time}` in the URL pattern, once per time point."""
+    if not regular:
+        return []
+    if "{time}" not in regular:
+        return [regular]
+    return [regular.replace("{time}", t) for t in times or []]
+
+
+def _ctyun_review(event: p.CtyunContentReview, thresholds: dict[str, Level]) -> CallbackResult:
+    info = event.review
+    sections: dict[str, p.CtyunSection] = {}
+    snapshot_urls: list[str] = []
+    if info is not None:
+        if info.snapshot is not None:
+            snapshot_urls = expand_snapshot_urls(
+                info.snapshot.ai_snapshot_regular, info.snapshot.ai_time_list
+            )
+        if info.porn is not None:
+            sections["porn"] = info.porn
+        if info.terrorism is not None:
+            sections["terrorism"] = info.terrorism
+        for name, raw in (info.model_extra or {}).items():
+            try:  # other review sections are judged the same way when they have that shape
+                sections[name] = p.CtyunSection.model_validate(raw)
+            except ValidationError:
+                continue
+    findings: list[Finding] = []
+    summary: dict[str, Any] = {}
+    for name, section in sections.items():
+        main = section.output.label if section.output else None
+        summary[name] = {"status": section.status, "label": main}
+        if section.output is None or main is None or main.lower() == "normal":
+            continue
+        category = "terrorism" if name == "terrorism" else main.lower()
+        segments = section.output.segment_set or []
+        if not segments:
+            findings.append(
+                _finding(thresholds, category=category, label=main, score=None, image_url=None)
+            )
+        for seg in segments:
+            score = None if seg.confidence is None else seg.confidence / 100
+            findings.append(
+                _finding(
+                    thresholds,
+                    category=category,
+                    label=seg.label or main,
+                    score=score,
+                    image_url=seg.url,
+                )
+            )
+    return CallbackResult(
+        vendor="ctyun",
+        kind="moderation",
+        task_id=event.task_id,
+        status=event.status,
+        message=event.task_message,
+        source_url=event.original_file_url,
+        event_time=event.event_time,
+        video_id=event.video_id,
+        result={
+            "event_type": event.event_type,
+            "workflow_id": event.workflow_id,
+            "snapshot_urls": snapshot_urls,
+            "sections": summary,
+        },
+        moderation=_moderation(findings, thresholds),
+    )
+
+
+def normalise(
+    vendor: str, kind: str | None, data: Any, thresholds: dict[str, Level]
+) -> CallbackResult:
+    if not isinstance(data, dict):
+        raise RejectedPayload(f"body: expected a JSON object, got {type(data).__name__}")
+    if vendor == "umedia":
+        return normalise_umedia(kind, data, thresholds)
+    return normalise_ctyun(data, thresholds)

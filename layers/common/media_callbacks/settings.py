@@ -1,0 +1,68 @@
+"""The functions' configuration, read from the environment and validated once at cold start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from media_callbacks.thresholds import Level, ThresholdsError, parse_thresholds
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+class ConfigError(RuntimeError):
+    """The environment is not usable; the message names the variable and the reason."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    table_name: str = Field(min_length=3)
+    callback_token_secret: str | None = None
+    callback_token: str | None = Field(default=None, repr=False)
+    token_cache_seconds: int = Field(default=300, ge=0)
+    retention_days: int = Field(default=0, ge=0)
+    max_body_bytes: int = Field(default=MAX_BODY_BYTES, gt=0)
+    thresholds: dict[str, Level]
+
+    @model_validator(mode="after")
+    def _token_source(self) -> Settings:
+        if not self.callback_token_secret and not self.callback_token:
+            raise ValueError("set CALLBACK_TOKEN_SECRET (AWS) or CALLBACK_TOKEN (local)")
+        return self
+
+
+ENV = {
+    "table_name": "TABLE_NAME",
+    "callback_token_secret": "CALLBACK_TOKEN_SECRET",
+    "callback_token": "CALLBACK_TOKEN",
+    "token_cache_seconds": "CALLBACK_TOKEN_CACHE_SECONDS",
+    "retention_days": "RETENTION_DAYS",
+    "max_body_bytes": "MAX_BODY_BYTES",
+}
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {
+        field: env[name] for field, name in ENV.items() if env.get(name, "").strip()
+    }
+    try:
+        values["thresholds"] = parse_thresholds(env.get("MODERATION_THRESHOLDS"))
+        return Settings.model_validate(values)
+    except ThresholdsError as exc:
+        raise ConfigError(str(exc)) from None
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False, include_input=False):
+            name = ENV.get(str(err["loc"][0]), "environment") if err["loc"] else "environment"
+            problems.append(f"{name}: {err['msg']}")
+        raise ConfigError("invalid configuration: " + "; ".join(problems)) from None
+
+
+@cache
+def settings() -> Settings:
+    return load_settings()
