@@ -64,7 +64,7 @@ unit: $(VENV)/.installed
 e2e: $(VENV)/.installed
 	$(PY) -m pytest -m e2e
 
-build: $(TOOLS)/.installed
+build: $(TOOLS)/.installed $(VENV)/.installed
 	PATH="$(abspath $(TOOLS))/bin:$$PATH" sam build --template template.yaml
 	$(PY) -m compileall -q --invalidation-mode unchecked-hash .aws-sam/build
 

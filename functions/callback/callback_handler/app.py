@@ -109,7 +109,7 @@ def _callback(vendor: str, kind: str | None) -> Response[Any]:
         request_id=event.request_context.request_id or "",
         content_type=event.headers.get("content-type"),
         source_ip=identity.source_ip if identity else None,
-        headers=without_token(dict(event.headers), TOKEN_HEADER),
+        headers=without_token(event.raw_event.get("headers"), TOKEN_HEADER),
         query=without_token(query, TOKEN_QUERY),
     )
     answer: Answer = ingestor.ingest(delivery)

@@ -27,7 +27,7 @@ MAX_INDEX_KEY_BYTES = 1024  # longer source URLs are stored but not indexed
 
 # The SDK retries throttling and 5XX itself (standard mode); a callback then fails fast.
 BOTO_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5
+    retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=5
 )
 
 _serializer = TypeSerializer()

@@ -1,0 +1,163 @@
+"""The local run, as a vendor and an operator meet it: HTTP in, AWS APIs to read back."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from helpers import event_bytes
+from media_callbacks.storage import from_dynamodb
+
+from .conftest import TOKEN, LocalRun
+
+pytestmark = pytest.mark.e2e
+
+
+def unique(name: str) -> tuple[str, bytes]:
+    """The events/ payload under a fresh task id, so tests sharing the server do not meet."""
+    data = json.loads(event_bytes(name))
+    task_id = f"e2e-{uuid.uuid4().hex[:12]}"
+    data["taskId" if "eventType" in data else "task_id"] = task_id
+    return task_id, json.dumps(data).encode()
+
+
+def get_item(run: LocalRun, vendor: str, task_id: str, kind: str) -> dict[str, Any]:
+    item = run.client("dynamodb").get_item(
+        TableName="media-callbacks",
+        Key={"pk": {"S": f"TASK#{vendor}#{task_id}"}, "sk": {"S": f"RESULT#{kind}"}},
+    )
+    assert "Item" in item, f"no item for {vendor} {task_id} {kind}"
+    return from_dynamodb(item["Item"])
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "vendor", "kind", "flagged"),
+    [
+        ("/callbacks/umedia/transcode", "umedia/transcode", "umedia", "transcode", False),
+        ("/callbacks/umedia/snapshot", "umedia/snapshot", "umedia", "snapshot", False),
+        ("/callbacks/umedia/slice", "umedia/slice", "umedia", "slice", False),
+        ("/callbacks/umedia/moderation", "umedia/moderation", "umedia", "moderation", True),
+        ("/callbacks/umedia", "umedia/transcode-sloppy", "umedia", "transcode", False),
+        ("/callbacks/umedia", "umedia/moderation-mixed", "umedia", "moderation", True),
+        ("/callbacks/ctyun", "ctyun/ai-content-review", "ctyun", "moderation", True),
+        ("/callbacks/ctyun", "ctyun/other-event", "ctyun", "event", False),
+    ],
+)
+def test_each_route_stores_the_callback(
+    local_run: LocalRun, path: str, name: str, vendor: str, kind: str, flagged: bool
+) -> None:
+    task_id, body = unique(name)
+    status, answer = local_run.post(path, body)
+    assert status == 200
+    assert answer == {
+        "status": "stored",
+        "vendor": vendor,
+        "kind": kind,
+        "task_id": task_id,
+        "flagged": flagged,
+    }
+    item = get_item(local_run, vendor, task_id, kind)
+    assert item["payload"] == body.decode()
+    assert item["flagged"] is flagged
+    assert TOKEN not in json.dumps(item)
+    assert local_run.post(path, body)[1]["status"] == "duplicate"
+
+
+def test_failed_after_succeeded_is_ignored(local_run: LocalRun) -> None:
+    task_id, ok = unique("umedia/transcode")
+    _, failed = unique("umedia/transcode-failed")
+    failed = failed.replace(json.loads(failed)["task_id"].encode(), task_id.encode())
+    assert local_run.post("/callbacks/umedia/transcode", ok)[1]["status"] == "stored"
+    assert local_run.post("/callbacks/umedia/transcode", failed)[1]["status"] == "ignored"
+    assert get_item(local_run, "umedia", task_id, "transcode")["status"] == "succeeded"
+
+
+def test_rejected_callback_is_kept_raw_and_can_be_found(local_run: LocalRun) -> None:
+    body = b'{"retcode": 0, "task_id": "x", "invalid_image_list": [{"rate": 2, "label": 0}]}'
+    status, answer = local_run.post("/callbacks/umedia/moderation", body)
+    assert status == 400
+    assert answer["status"] == "rejected"
+    assert "invalid_image_list.0.rate" in answer["error"]
+    rejection_id = answer["rejection_id"]
+    item = local_run.client("dynamodb").get_item(
+        TableName="media-callbacks",
+        Key={"pk": {"S": f"REJECTED#{rejection_id[:10]}"}, "sk": {"S": rejection_id}},
+    )["Item"]
+    rejected = from_dynamodb(item)
+    assert rejected["body"] == body.decode()
+    assert rejected["route"] == "POST /callbacks/umedia/moderation"
+    assert "token" not in rejected["query"]
+
+
+def test_unauthorized_and_too_large(local_run: LocalRun) -> None:
+    _, body = unique("umedia/transcode")
+    assert local_run.post("/callbacks/umedia/transcode", body, token=None) == (
+        401,
+        {"status": "unauthorized"},
+    )
+    assert local_run.post("/callbacks/umedia/transcode", body, token="nope")[0] == 401
+    big = b'{"x": "' + b"a" * (300 * 1024) + b'"}'
+    assert local_run.post("/callbacks/umedia/transcode", big) == (413, {"status": "too_large"})
+    header = {"X-Callback-Token": TOKEN, "Content-Type": "application/json"}
+    assert local_run.request("POST", "/callbacks/umedia/transcode", body, header)[0] == 200
+
+
+def test_tasks_route_with_an_encoded_task_id(local_run: LocalRun) -> None:
+    data = json.loads(event_bytes("ctyun/ai-content-review"))
+    task_id = f"0003#{uuid.uuid4().hex}/x"
+    data["taskId"] = task_id
+    assert local_run.post("/callbacks/ctyun", json.dumps(data).encode())[0] == 200
+    encoded = task_id.replace("#", "%23").replace("/", "%2F")
+    status, answer = local_run.request("GET", f"/tasks/ctyun/{encoded}")
+    assert status == 200
+    assert answer["task_id"] == task_id
+    [result] = answer["results"]
+    assert result["moderation"]["categories"] == ["sexy"]
+    assert local_run.request("GET", "/health") == (200, {"status": "ok"})
+
+
+def test_fifty_concurrent_connections_are_served(local_run: LocalRun) -> None:
+    bodies = [unique("umedia/slice") for _ in range(50)]
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        answers = list(pool.map(lambda b: local_run.post("/callbacks/umedia/slice", b[1]), bodies))
+    assert [status for status, _ in answers] == [200] * 50
+    assert {answer["task_id"] for _, answer in answers} == {task for task, _ in bodies}
+
+
+def test_emulator_holds_the_contract_resources(local_run: LocalRun) -> None:
+    table = local_run.client("dynamodb").describe_table(TableName="media-callbacks")["Table"]
+    assert table["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == {
+        "FlaggedIndex",
+        "SourceUrlIndex",
+    }
+    sns = local_run.client("sns")
+    [topic] = [t["TopicArn"] for t in sns.list_topics()["Topics"]]
+    assert topic.endswith(":moderation-alerts")
+    [subscription] = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert subscription["Endpoint"].endswith(":moderation-alerts-local")
+    attributes = sns.get_subscription_attributes(SubscriptionArn=subscription["SubscriptionArn"])
+    assert attributes["Attributes"]["RawMessageDelivery"] == "true"
+    secret = local_run.client("secretsmanager").get_secret_value(
+        SecretId="media-callbacks/callback-token"
+    )
+    assert secret["SecretString"] == TOKEN
+
+
+def test_console_prints_a_line_per_callback(local_run: LocalRun) -> None:
+    task_id, body = unique("umedia/transcode")
+    local_run.post("/callbacks/umedia/transcode", body)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        lines = [line for line in local_run.output if task_id in line]
+        if lines:
+            break
+        time.sleep(0.05)
+    assert lines, "no console line for the callback"
+    assert "200 stored umedia transcode" in lines[0]
+    assert TOKEN not in "".join(local_run.output)
