@@ -7,20 +7,35 @@ free port; the "ready" line says which.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
+from typing import Any
 
 from local_stack.emulator import (
     ALERT_QUEUE_NAME,
     REGION,
+    client,
     create_resources,
     function_environment,
     start_server,
 )
 from local_stack.http_front import console, make_server, serve_in_thread
+from local_stack.stream import StreamMapping
+from local_stack.template import stream_mapping
 
 HOST = "127.0.0.1"
+
+
+def _note_subject(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    context["alert_subject"] = params.get("Subject")
+
+
+def _print_alert(parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    """One console line per alert the alert function publishes."""
+    if "MessageId" in parsed:
+        console(f"ALERT {context.get('alert_subject')} (message {parsed['MessageId']})")
 
 
 def main() -> None:
@@ -36,14 +51,32 @@ def main() -> None:
     )
     os.environ.pop("CALLBACK_TOKEN", None)  # the function reads it from the emulated secret
 
-    from callback_handler.app import lambda_handler  # after the environment is in place
+    # Imported after the environment is in place, as Lambda imports them at cold start.
+    import alert_handler.app as alerts
+    from callback_handler.app import lambda_handler
 
     http = make_server(HOST, port, lambda_handler)
     serve_in_thread(http)
+    alerts.sns.meta.events.register("provide-client-params.sns.Publish", _note_subject)
+    alerts.sns.meta.events.register("after-call.sns.Publish", _print_alert)
+    mapping = StreamMapping(
+        streams_client=client("dynamodbstreams", endpoint),
+        sqs_client=client("sqs", endpoint),
+        stream_arn=resources.stream_arn,
+        handler=alerts.lambda_handler,
+        mapping=stream_mapping("AlertFunction"),
+        on_failure_queue_url=resources.alert_dlq_url,
+        on_dead_letter=lambda m: console(
+            "alert batch sent to the dead-letter queue after its retries: "
+            + json.dumps(m["DDBStreamBatchInfo"])
+        ),
+    )
+    mapping.start()
     api = f"http://{HOST}:{http.server_address[1]}"
     console(f"AWS emulator  {endpoint}  (region {REGION}, any credentials)")
     console(f"  table {resources.table_name}, topic {resources.topic_arn}")
     console(f"  alerts queue {ALERT_QUEUE_NAME}: {resources.alert_queue_url}")
+    console(f"  alert dead letters: {resources.alert_dlq_url}")
     console(f"callback API  {api}  (token: {shown})")
     console(f"  try: curl -s -X POST \"{api}/callbacks/umedia/transcode?token={shown}\" "
             "-H 'Content-Type: application/json' -d @events/umedia/transcode.json")  # fmt: skip
@@ -54,6 +87,7 @@ def main() -> None:
         signal.signal(sig, lambda *_: stop.set())
     stop.wait()
     console("stopping")
+    mapping.stop()
     http.shutdown()
     moto.stop()
 

@@ -60,3 +60,10 @@ def table_definition(table_name: str, logical_id: str = "ResultsTable") -> dict[
 def table_ttl_attribute(logical_id: str = "ResultsTable") -> str | None:
     spec = resource(logical_id)["Properties"].get("TimeToLiveSpecification")
     return spec["AttributeName"] if spec and spec.get("Enabled") else None
+
+
+def stream_mapping(function_id: str = "AlertFunction") -> dict[str, Any]:
+    """The DynamoDB event source of a function: batch size, retries, filter, bisect."""
+    events: dict[str, Any] = resource(function_id)["Properties"]["Events"]
+    [props] = [e["Properties"] for e in events.values() if e["Type"] == "DynamoDB"]
+    return dict(props)

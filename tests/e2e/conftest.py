@@ -20,6 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-token-abcdef"
+IMPORT_ROOTS = ("layers/common", "functions/callback", "functions/alerts", "local")
 
 
 @dataclass
@@ -68,9 +69,7 @@ def local_run() -> Iterator[LocalRun]:
         "PORT": "0",
         "AWS_EMULATOR_PORT": "0",
         "CALLBACK_TOKEN": TOKEN,
-        "PYTHONPATH": os.pathsep.join(
-            str(ROOT / p) for p in ("layers/common", "functions/callback", "local")
-        ),
+        "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in IMPORT_ROOTS),
         "PYTHONUNBUFFERED": "1",
     }
     for name in ("AWS_ENDPOINT_URL", "TABLE_NAME", "CALLBACK_TOKEN_SECRET", "AWS_PROFILE"):

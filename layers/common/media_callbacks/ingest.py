@@ -9,11 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
-from aws_lambda_powertools.metrics.functions import is_metrics_disabled
-
 from media_callbacks.normalise import RejectedPayload, check_route, normalise
-from media_callbacks.observability import NAMESPACE, SERVICE, logger
+from media_callbacks.observability import count as count_metric
+from media_callbacks.observability import logger
 from media_callbacks.storage import ItemRefused, ResultStore
 from media_callbacks.thresholds import Level
 
@@ -63,15 +61,8 @@ KNOWN_KINDS = ("transcode", "snapshot", "slice", "moderation", "event")
 
 def count(vendor: str, kind: str | None, outcome: str) -> None:
     """One `Callbacks` metric per callback, by vendor, kind and outcome."""
-    if is_metrics_disabled():  # single_metric itself does not look (local run, tests)
-        return
-    with single_metric(
-        name="Callbacks", unit=MetricUnit.Count, value=1, namespace=NAMESPACE
-    ) as metric:
-        metric.add_dimension(name="service", value=SERVICE)
-        metric.add_dimension(name="Vendor", value=vendor)
-        metric.add_dimension(name="Kind", value=kind if kind in KNOWN_KINDS else "unknown")
-        metric.add_dimension(name="Outcome", value=outcome)
+    known = kind if kind in KNOWN_KINDS else "unknown"
+    count_metric("Callbacks", Vendor=vendor, Kind=known, Outcome=outcome)
 
 
 class Ingestor:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
 SERVICE = "media-callbacks"
 NAMESPACE = "MediaCallbacks"
@@ -10,3 +12,13 @@ NAMESPACE = "MediaCallbacks"
 logger = Logger(service=SERVICE)
 tracer = Tracer(service=SERVICE)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
+
+
+def count(name: str, **dimensions: str) -> None:
+    """One count with its own dimensions, written at once (several per invocation are fine)."""
+    if is_metrics_disabled():  # single_metric itself does not look (local run, tests)
+        return
+    with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=NAMESPACE) as metric:
+        metric.add_dimension(name="service", value=SERVICE)
+        for key, value in dimensions.items():
+            metric.add_dimension(name=key, value=value)

@@ -1,0 +1,146 @@
+"""Moderation alerts: one SNS message per flagged result revision, built from the stored item."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+SCHEMA = "media-callbacks/moderation-alert/v1"
+ALERT_NAMESPACE = uuid.UUID("6f1b7a52-3d0e-5c1e-9a57-2b6f4a8e9c10")
+SUBJECT_LIMIT = 99  # SNS: printable ASCII, under 100 characters
+
+
+def alert_id(pk: str, sk: str, revision: int) -> str:
+    """UUID v5 of "<pk>|<sk>|<revision>": the same revision always gives the same id."""
+    return str(uuid.uuid5(ALERT_NAMESPACE, f"{pk}|{sk}|{revision}"))
+
+
+def _plain(value: Any) -> Any:
+    """Stream images hold Decimals; alerts are JSON."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def is_alertable(image: dict[str, Any]) -> bool:
+    """A stored result (not an idempotency or rejected record) that is flagged."""
+    return str(image.get("pk", "")).startswith("TASK#") and image.get("flagged") is True
+
+
+def build_alert(image: dict[str, Any]) -> dict[str, Any]:
+    """The JSON alert (the message's `default`) from a result item's new image."""
+    item = _plain(image)
+    moderation = item.get("moderation") or {}
+    revision = int(item.get("revision") or 1)
+    return {
+        "schema": SCHEMA,
+        "alert_id": alert_id(item["pk"], item["sk"], revision),
+        "vendor": item["vendor"],
+        "kind": item["kind"],
+        "task_id": item["task_id"],
+        "video_id": item.get("video_id"),
+        "source_url": item.get("source_url"),
+        "received_at": item.get("received_at"),
+        "event_time": item.get("event_time"),
+        "status": item.get("status"),
+        "revision": revision,
+        "suggestion": moderation.get("suggestion"),
+        "categories": moderation.get("categories", []),
+        "max_score": moderation.get("max_score"),
+        "findings": moderation.get("findings", []),
+        "thresholds": moderation.get("thresholds", {}),
+        "table_key": {"pk": item["pk"], "sk": item["sk"]},
+    }
+
+
+def _ascii(text: str) -> str:
+    escaped = text.encode("ascii", "backslashreplace").decode("ascii")
+    return re.sub(r"[^\x20-\x7e]", "?", escaped)
+
+
+def _score(score: float | None) -> str:
+    """Two decimals, rounded down: 0.99999 is shown as 0.99, never as 1.00."""
+    if score is None:
+        return "n/a"
+    return str(Decimal(str(score)).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
+
+
+def subject(alert: dict[str, Any]) -> str:
+    """`[block] porn 0.99 umedia task 1`: printable ASCII, at most 99 characters."""
+    head = _ascii(
+        f"[{alert['suggestion']}] {','.join(alert['categories']) or 'unscored'} "
+        f"{_score(alert['max_score'])} {alert['vendor']} task "
+    )
+    task = _ascii(str(alert["task_id"]))
+    room = SUBJECT_LIMIT - len(head)
+    if len(task) > room:
+        task = task[: max(room - 3, 0)] + "..."
+    return (head + task)[:SUBJECT_LIMIT]
+
+
+def email_text(alert: dict[str, Any]) -> str:
+    lines = [
+        f"Moderation alert: {str(alert['suggestion']).upper()}",
+        "",
+        f"Vendor:     {alert['vendor']}",
+        f"Task:       {alert['task_id']}",
+    ]
+    if alert.get("video_id"):
+        lines.append(f"Video:      {alert['video_id']}")
+    lines += [
+        f"Source:     {alert.get('source_url') or '-'}",
+        f"Received:   {alert.get('received_at')}",
+        f"Categories: {', '.join(alert['categories']) or '-'}"
+        f" (max score {_score(alert['max_score'])})",
+        "",
+        "Findings:",
+    ]
+    for finding in alert["findings"]:
+        label = finding.get("label")
+        extra = f" ({label})" if label and label != finding["category"] else ""
+        review = " vendor asks for review" if finding.get("vendor_review") else ""
+        lines.append(
+            f"  [{finding['suggestion']}] {finding['category']}{extra} "
+            f"{_score(finding.get('score'))} {finding.get('image_url') or '-'}{review}"
+        )
+    lines += ["", "Thresholds (review / block):"]
+    for category, level in sorted(alert["thresholds"].items()):
+        lines.append(f"  {category}: {level.get('review')} / {level.get('block')}")
+    lines += [
+        "",
+        f"Alert id:   {alert['alert_id']}",
+        f"Table key:  {alert['table_key']['pk']} / {alert['table_key']['sk']}"
+        f" (revision {alert['revision']})",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def message_attributes(alert: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """What subscribers' filter policies can match: vendor, suggestion, categories, max_score."""
+    attributes = {
+        "vendor": {"DataType": "String", "StringValue": alert["vendor"]},
+        "suggestion": {"DataType": "String", "StringValue": alert["suggestion"]},
+        "categories": {"DataType": "String.Array", "StringValue": json.dumps(alert["categories"])},
+    }
+    if alert["max_score"] is not None:  # a Number attribute cannot be null
+        attributes["max_score"] = {"DataType": "Number", "StringValue": repr(alert["max_score"])}
+    return attributes
+
+
+def publish_request(topic_arn: str, alert: dict[str, Any]) -> dict[str, Any]:
+    """sns.publish arguments: MessageStructure json with `default` and `email`."""
+    body = json.dumps(alert, ensure_ascii=False, separators=(",", ":"))
+    return {
+        "TopicArn": topic_arn,
+        "MessageStructure": "json",
+        "Message": json.dumps({"default": body, "email": email_text(alert)}, ensure_ascii=False),
+        "Subject": subject(alert),
+        "MessageAttributes": message_attributes(alert),
+    }

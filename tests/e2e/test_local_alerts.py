@@ -1,0 +1,76 @@
+"""Alerts on the local run, as a subscriber of the topic sees them in moderation-alerts-local."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+import pytest
+
+from helpers import event_bytes
+
+from .conftest import LocalRun
+
+pytestmark = pytest.mark.e2e
+
+
+def alerts_until_marker(run: LocalRun, timeout: float = 15) -> dict[str, list[dict[str, Any]]]:
+    """Alerts in the local subscriber queue, by task id, up to a marker's alert.
+
+    A flagged marker callback is posted last; the stream is delivered in order, so once the
+    marker's alert is in, every alert of the callbacks before it is in too.
+    """
+    marker, body = moderation_payload("umedia/moderation")
+    assert run.post("/callbacks/umedia/moderation", body)[0] == 200
+    sqs = run.client("sqs")
+    url = sqs.get_queue_url(QueueName="moderation-alerts-local")["QueueUrl"]
+    found: dict[str, list[dict[str, Any]]] = {}
+    deadline = time.monotonic() + timeout
+    while marker not in found:
+        assert time.monotonic() < deadline, "the marker's alert never arrived"
+        batch = sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1, MessageAttributeNames=["All"]
+        ).get("Messages", [])
+        for message in batch:
+            found.setdefault(json.loads(message["Body"])["task_id"], []).append(message)
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return found
+
+
+def moderation_payload(name: str) -> tuple[str, bytes]:
+    data = json.loads(event_bytes(name))
+    data["task_id"] = f"alert-{uuid.uuid4().hex[:10]}"
+    return data["task_id"], json.dumps(data).encode()
+
+
+def test_porn_detection_example_alerts_once_and_not_again(local_run: LocalRun) -> None:
+    task_id, body = moderation_payload("umedia/moderation")
+    assert local_run.post("/callbacks/umedia/moderation", body)[1]["flagged"] is True
+    [message] = alerts_until_marker(local_run)[task_id]
+    alert = json.loads(message["Body"])
+    assert alert["schema"] == "media-callbacks/moderation-alert/v1"
+    assert (alert["suggestion"], alert["categories"]) == ("block", ["porn"])
+    assert alert["table_key"] == {"pk": f"TASK#umedia#{task_id}", "sk": "RESULT#moderation"}
+    attributes = message["MessageAttributes"]
+    assert attributes["suggestion"]["StringValue"] == "block"
+    assert attributes["categories"]["DataType"] == "String.Array"
+    assert any(
+        "ALERT [block] porn 0.99 umedia task " + task_id in line for line in local_run.output
+    )
+
+    assert local_run.post("/callbacks/umedia/moderation", body)[1]["status"] == "duplicate"
+    assert task_id not in alerts_until_marker(local_run)
+
+
+def test_a_clean_video_gives_no_alert(local_run: LocalRun) -> None:
+    task_id, body = moderation_payload("umedia/moderation-clean")
+    assert local_run.post("/callbacks/umedia/moderation", body)[1] == {
+        "status": "stored",
+        "vendor": "umedia",
+        "kind": "moderation",
+        "task_id": task_id,
+        "flagged": False,
+    }
+    assert task_id not in alerts_until_marker(local_run)

@@ -1,0 +1,270 @@
+"""AlertFunction fed from the table's real stream, as the event source mapping feeds it.
+
+SNS is observed the way a subscriber sees it: SQS queues subscribed to the topic in moto, one
+with raw delivery and no filter, one with a filter policy that passes only `block`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+
+from conftest import TABLE, load_app
+from helpers import callback_event, event_bytes, event_json
+from local_stack.apigw import FakeLambdaContext
+from local_stack.stream import StreamMapping, lambda_record, matches_filters
+from local_stack.template import stream_mapping
+
+
+class Setup:
+    def __init__(self, aws: dict[str, Any]) -> None:
+        self.sns = boto3.client("sns")
+        self.sqs = boto3.client("sqs")
+        self.streams = boto3.client("dynamodbstreams")
+        self.topic = self.sns.create_topic(Name="moderation-alerts")["TopicArn"]
+        self.all_url = self._subscriber("all-alerts", None)
+        self.block_url = self._subscriber("block-only", {"suggestion": ["block"]})
+        self.dlq_url = self.sqs.create_queue(QueueName="alert-dlq")["QueueUrl"]
+        table = aws["dynamodb"].describe_table(TableName=TABLE)["Table"]
+        self.stream_arn = table["LatestStreamArn"]
+        self.callbacks = load_app()
+        os.environ["ALERT_TOPIC_ARN"] = self.topic
+        import alert_handler.app as alerts
+
+        self.alerts: ModuleType = importlib.reload(alerts)
+        self.mapping = StreamMapping(
+            streams_client=self.streams,
+            sqs_client=self.sqs,
+            stream_arn=self.stream_arn,
+            handler=self.alerts.lambda_handler,
+            mapping=stream_mapping(),
+            on_failure_queue_url=self.dlq_url,
+            backoff_seconds=0,
+        )
+
+    def _subscriber(self, name: str, policy: dict[str, Any] | None) -> str:
+        url: str = self.sqs.create_queue(QueueName=name)["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+        attributes = {"RawMessageDelivery": "true"}
+        if policy:
+            attributes["FilterPolicy"] = json.dumps(policy)
+        self.sns.subscribe(
+            TopicArn=self.topic,
+            Protocol="sqs",
+            Endpoint=arn["Attributes"]["QueueArn"],
+            Attributes=attributes,
+        )
+        return url
+
+    def post(self, path: str, body: bytes | dict[str, Any]) -> dict[str, Any]:
+        response = self.callbacks.lambda_handler(callback_event(path, body), FakeLambdaContext())
+        assert response["statusCode"] == 200, response["body"]
+        answer: dict[str, Any] = json.loads(response["body"])
+        return answer
+
+    def records(self) -> list[dict[str, Any]]:
+        """Every stream record so far, as Lambda would deliver it (before filtering)."""
+        return self.mapping.poll()
+
+    def invoke(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = self.alerts.lambda_handler(
+            {"Records": records}, FakeLambdaContext("AlertFunction")
+        )
+        return result
+
+    def received(self, url: str) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = []
+        while True:
+            batch = self.sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]
+            ).get("Messages", [])
+            if not batch:
+                return messages
+            for message in batch:
+                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            messages.extend(batch)
+
+
+@pytest.fixture
+def setup(aws: dict[str, Any]) -> Iterator[Setup]:
+    yield Setup(aws)
+    os.environ.pop("ALERT_TOPIC_ARN", None)
+
+
+def flagged(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in records if matches_filters(r, stream_mapping()["FilterCriteria"]["Filters"])]
+
+
+def test_a_flagged_result_reaches_a_subscriber_once(setup: Setup) -> None:
+    setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
+    records = flagged(setup.records())
+    assert len(records) == 1
+    assert setup.invoke(records) == {"batchItemFailures": []}
+    [message] = setup.received(setup.all_url)
+    alert = json.loads(message["Body"])  # raw delivery: the `default` JSON alert
+    assert alert["schema"] == "media-callbacks/moderation-alert/v1"
+    assert (alert["vendor"], alert["task_id"], alert["suggestion"]) == ("umedia", "1", "block")
+    assert alert["categories"] == ["porn"]
+    assert alert["revision"] == 1
+    assert len(alert["findings"]) == 2
+    attributes = {k: v["StringValue"] for k, v in message["MessageAttributes"].items()}
+    assert attributes == {
+        "vendor": "umedia",
+        "suggestion": "block",
+        "categories": '["porn"]',
+        "max_score": "0.9999947547912598",
+    }
+
+
+def test_a_filter_policy_on_suggestion_passes_only_block(setup: Setup) -> None:
+    setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))  # block
+    setup.post("/callbacks/ctyun", event_bytes("ctyun/ai-content-review"))  # review (sexy 0.98)
+    setup.invoke(flagged(setup.records()))
+    suggestions = sorted(json.loads(m["Body"])["suggestion"] for m in setup.received(setup.all_url))
+    assert suggestions == ["block", "review"]
+    [only] = setup.received(setup.block_url)
+    assert json.loads(only["Body"])["task_id"] == "1"
+
+
+def test_clean_rejected_and_bookkeeping_records_never_reach_the_function(setup: Setup) -> None:
+    setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation-clean"))
+    setup.post("/callbacks/umedia/transcode", event_bytes("umedia/transcode"))
+    setup.callbacks.lambda_handler(
+        callback_event("/callbacks/umedia/transcode", b"{bad"), FakeLambdaContext()
+    )
+    records = setup.records()
+    keys = {r["dynamodb"]["Keys"]["pk"]["S"].split("#")[0] + "#" for r in records}
+    assert keys == {"TASK#", "REJECTED#"}  # moto may emit two records for one creating write
+    assert flagged(records) == []
+    setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
+    setup.invoke(flagged(setup.records()))  # writes idempotency records to the same table
+    later = setup.records()
+    assert any(r["dynamodb"]["Keys"]["pk"]["S"].startswith("idempotency#") for r in later)
+    assert flagged(later) == []
+
+
+def test_a_retried_batch_and_a_repeated_record_publish_one_alert(setup: Setup) -> None:
+    setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
+    records = flagged(setup.records())
+    setup.invoke(records)
+    setup.invoke(records)  # the whole batch again, as after a timeout
+    setup.invoke(records + records)  # the same record twice in one batch
+    assert len(setup.received(setup.all_url)) == 1
+
+
+def test_a_new_revision_alerts_again(setup: Setup) -> None:
+    setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
+    changed = event_json("umedia/moderation")
+    changed["invalid_image_list"][0]["rate"] = 0.95
+    setup.post("/callbacks/umedia/moderation", changed)
+    setup.post("/callbacks/umedia/moderation", changed)  # duplicate: no new revision
+    setup.invoke(flagged(setup.records()))
+    alerts = [json.loads(m["Body"]) for m in setup.received(setup.all_url)]
+    assert sorted(a["revision"] for a in alerts) == [1, 2]
+    assert len({a["alert_id"] for a in alerts}) == 2
+
+
+@pytest.fixture
+def failing_publish(setup: Setup) -> Iterator[list[str]]:
+    """SNS refuses every alert of task `poison` (as for a topic policy gone wrong)."""
+    refused: list[str] = []
+
+    def refuse(params: dict[str, Any], **_: Any) -> None:
+        if json.loads(json.loads(params["Message"])["default"])["task_id"] == "poison":
+            refused.append(params["Subject"])
+            raise setup.alerts.sns.exceptions.AuthorizationErrorException(
+                {"Error": {"Code": "AuthorizationError", "Message": "denied"}}, "Publish"
+            )
+
+    setup.alerts.sns.meta.events.register("provide-client-params.sns.Publish", refuse)
+    yield refused
+    setup.alerts.sns.meta.events.unregister("provide-client-params.sns.Publish", refuse)
+
+
+def test_a_failing_record_is_reported_alone_and_the_rest_of_its_batch_goes_through(
+    setup: Setup, failing_publish: list[str]
+) -> None:
+    poison = event_json("umedia/moderation") | {"task_id": "poison"}
+    setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
+    setup.post("/callbacks/umedia/moderation", poison)
+    setup.post("/callbacks/ctyun", event_bytes("ctyun/ai-content-review"))
+    records = flagged(setup.records())
+    response = setup.invoke(records)
+    assert response == {
+        "batchItemFailures": [{"itemIdentifier": records[1]["dynamodb"]["SequenceNumber"]}]
+    }
+    assert sorted(json.loads(m["Body"])["task_id"] for m in setup.received(setup.all_url)) == [
+        "0003#fgty85118429465b99a794951ffd4310",
+        "1",
+    ]
+
+
+def test_a_record_that_keeps_failing_ends_in_the_dead_letter_queue(
+    setup: Setup, failing_publish: list[str]
+) -> None:
+    reader = StreamMapping(
+        streams_client=setup.streams,
+        sqs_client=setup.sqs,
+        stream_arn=setup.stream_arn,
+        handler=setup.alerts.lambda_handler,
+        mapping=stream_mapping(),
+        on_failure_queue_url=setup.dlq_url,
+    )
+    poison = event_json("umedia/moderation") | {"task_id": "poison"}
+    setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
+    setup.post("/callbacks/umedia/moderation", poison)
+    setup.post("/callbacks/ctyun", event_bytes("ctyun/ai-content-review"))
+    setup.mapping.run_once()  # Lambda's mapping: retries, bisect, then the on-failure queue
+    published = [json.loads(m["Body"])["task_id"] for m in setup.received(setup.all_url)]
+    assert sorted(published) == ["0003#fgty85118429465b99a794951ffd4310", "1"]
+    assert len(failing_publish) >= 1 + stream_mapping()["MaximumRetryAttempts"]
+    dead = [json.loads(m["Body"])["DDBStreamBatchInfo"] for m in setup.received(setup.dlq_url)]
+    assert dead, "nothing reached the dead-letter queue"
+    task_of = {
+        r["dynamodb"]["SequenceNumber"]: r["dynamodb"]["Keys"]["pk"]["S"] for r in reader.poll()
+    }
+    for info in dead:
+        assert info["streamArn"] == setup.stream_arn
+        assert info["batchSize"] == 1  # bisected down to the poison record alone
+        assert task_of[info["startSequenceNumber"]] == "TASK#umedia#poison"
+
+
+def test_a_publish_that_fails_once_is_published_on_the_retry(setup: Setup) -> None:
+    calls: list[int] = []
+
+    def flaky(**_: Any) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise setup.alerts.sns.exceptions.InternalErrorException(
+                {"Error": {"Code": "InternalError", "Message": "try again"}}, "Publish"
+            )
+
+    setup.alerts.sns.meta.events.register("provide-client-params.sns.Publish", flaky)
+    setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
+    setup.mapping.run_once()
+    setup.alerts.sns.meta.events.unregister("provide-client-params.sns.Publish", flaky)
+    assert len(calls) == 2
+    assert len(setup.received(setup.all_url)) == 1
+    assert setup.received(setup.dlq_url) == []
+
+
+def test_stream_records_become_lambda_records() -> None:
+    from datetime import UTC, datetime
+
+    raw = {
+        "eventID": "1",
+        "eventName": "INSERT",
+        "dynamodb": {"ApproximateCreationDateTime": datetime(2026, 1, 1, tzinfo=UTC),
+                     "SequenceNumber": "100", "Keys": {"pk": {"S": "a"}}},
+    }  # fmt: skip
+    record = lambda_record(raw, "arn:stream")
+    assert record["dynamodb"]["ApproximateCreationDateTime"] == 1767225600
+    assert record["eventSourceARN"] == "arn:stream"
+    assert record["eventSource"] == "aws:dynamodb"
