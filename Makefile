@@ -12,7 +12,7 @@ export AWS_DEFAULT_REGION ?= us-east-1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 APP_PATH := layers/common:functions/callback:functions/alerts:local
 
-.PHONY: help install run test lint typecheck template unit e2e build clean format
+.PHONY: help install run test lint typecheck template unit e2e build clean format replay-rejected
 
 help:
 	@echo "make run    - local stack: API on :3000, AWS emulator on :5000, alerts on the console"
@@ -39,7 +39,7 @@ install: $(VENV)/.installed $(TOOLS)/.installed
 run: $(VENV)/.installed
 	PYTHONPATH=$(APP_PATH) $(PY) -m local_stack
 
-test: lint typecheck template unit
+test: lint typecheck template unit build
 	@echo "--- all checks passed"
 
 lint: $(VENV)/.installed
@@ -65,8 +65,16 @@ e2e: $(VENV)/.installed
 	$(PY) -m pytest -m e2e
 
 build: $(TOOLS)/.installed $(VENV)/.installed
+	@echo "--- sam build (python3.13, arm64, no Docker), then bytecode"
 	PATH="$(abspath $(TOOLS))/bin:$$PATH" sam build --template template.yaml
-	$(PY) -m compileall -q --invalidation-mode unchecked-hash .aws-sam/build
+	$(PY) -m compileall -q -j 0 --invalidation-mode unchecked-hash .aws-sam/build
+	$(PY) scripts/check_build.py
+
+# Re-run stored rejected callbacks through the current parser, e.g.
+#   make replay-rejected ARGS="--table media-callbacks-prod-ResultsTable-XYZ --since 2026-11-01"
+#   make replay-rejected ARGS="--table media-callbacks --endpoint-url http://127.0.0.1:5000 --apply"
+replay-rejected: $(VENV)/.installed
+	PYTHONPATH=$(APP_PATH) $(PY) -m media_callbacks.replay $(ARGS)
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .

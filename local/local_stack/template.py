@@ -19,6 +19,8 @@ class _CfnLoader(yaml.SafeLoader):
 def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
         value: Any = loader.construct_scalar(node)
+        if suffix == "GetAtt":  # !GetAtt Resource.Attribute
+            value = str(value).split(".", 1)
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
     else:

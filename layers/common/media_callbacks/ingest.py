@@ -70,15 +70,21 @@ class Ingestor:
         self.store = store
         self.thresholds = thresholds
 
-    def ingest(self, delivery: Delivery) -> Answer:
+    def ingest(self, delivery: Delivery, *, keep_rejected: bool = True) -> Answer:
+        """Store the callback; a body that cannot be stored is kept as a rejected item, unless
+        `keep_rejected` is false (a replay of a body that is already kept)."""
         try:
             check_route(delivery.vendor, delivery.kind)
             data = self._json(delivery.body)
             result = normalise(delivery.vendor, delivery.kind, data, self.thresholds)
         except RejectedPayload as exc:
+            if not keep_rejected:
+                return Answer(400, {"status": "rejected", "error": exc.error})
             return self.reject(delivery, exc.error, exc.kind or delivery.kind)
         except Exception as exc:  # a parser bug must not lose the body: keep it for replay
             logger.exception("unexpected error while parsing a callback")
+            if not keep_rejected:
+                raise
             answer = self.reject(
                 delivery, f"internal error while parsing ({type(exc).__name__})", delivery.kind
             )
@@ -93,6 +99,8 @@ class Ingestor:
                 request_id=delivery.request_id,
             )
         except ItemRefused as exc:
+            if not keep_rejected:
+                return Answer(400, {"status": "rejected", "error": f"the table refused it: {exc}"})
             return self.reject(delivery, f"the table refused the result: {exc}", result.kind)
         count(result.vendor, result.kind, outcome.status)
         logger.info(

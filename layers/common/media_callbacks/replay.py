@@ -1,0 +1,178 @@
+"""Re-run stored rejected callbacks through the current parser, after a fix.
+
+    python -m media_callbacks.replay --table TABLE [--since DAY] [--until DAY] [--apply]
+
+Without --apply nothing is written: each rejected body is parsed and the outcome reported. With
+--apply, bodies that parse now are stored exactly as a live callback would be (duplicates and the
+failed-after-succeeded rule hold; received_at is the original arrival), and each rejected item is
+marked with replayed_at, replay_outcome and replay_error. Items already replayed are skipped
+unless --again. Works against AWS (default credentials) or the local emulator (--endpoint-url).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import boto3
+
+from media_callbacks.ingest import Delivery, Ingestor, utc_now
+from media_callbacks.normalise import RejectedPayload, check_route, normalise
+from media_callbacks.storage import BOTO_CONFIG, ResultStore, from_dynamodb, to_dynamodb
+from media_callbacks.thresholds import parse_thresholds
+
+ROUTE_PREFIX = "POST /callbacks/"
+
+
+def route_target(route: str) -> tuple[str, str | None]:
+    """("umedia", "transcode") from "POST /callbacks/umedia/transcode"."""
+    if not route.startswith(ROUTE_PREFIX):
+        raise ValueError(f"not a callback route: {route!r}")
+    parts = route[len(ROUTE_PREFIX) :].split("/")
+    return parts[0], parts[1] if len(parts) > 1 else None
+
+
+def delivery_of(item: dict[str, Any]) -> Delivery:
+    vendor, kind = route_target(item["route"])
+    body = item.get("body") or ""
+    raw = base64.b64decode(body) if item.get("body_encoding") == "base64" else body.encode()
+    return Delivery(
+        route=item["route"],
+        vendor=vendor,
+        kind=kind,
+        body=raw,
+        received_at=item["received_at"],
+        request_id=item.get("request_id") or item["sk"],
+        content_type=item.get("content_type"),
+        source_ip=item.get("source_ip"),
+        headers=item.get("headers") or {},
+        query=item.get("query") or {},
+    )
+
+
+def days(since: date, until: date) -> Iterator[date]:
+    day = since
+    while day <= until:
+        yield day
+        day += timedelta(days=1)
+
+
+def rejected_items(client: Any, table: str, since: date, until: date) -> Iterator[dict[str, Any]]:
+    for day in days(since, until):
+        kwargs: dict[str, Any] = {
+            "TableName": table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": f"REJECTED#{day.isoformat()}"}},
+        }
+        while True:
+            page = client.query(**kwargs)
+            for item in page.get("Items", []):
+                yield from_dynamodb(item)
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def dry_run(delivery: Delivery, ingestor: Ingestor) -> tuple[str, str | None]:
+    try:
+        check_route(delivery.vendor, delivery.kind)
+        data = ingestor._json(delivery.body)
+        result = normalise(delivery.vendor, delivery.kind, data, ingestor.thresholds)
+    except RejectedPayload as exc:
+        return "rejected", exc.error
+    return "would store", f"{result.vendor} {result.kind} task {result.task_id}"
+
+
+def replay(
+    client: Any, table: str, since: date, until: date, *, apply: bool, again: bool, out: Any
+) -> Counter[str]:
+    ingestor = Ingestor(
+        ResultStore(table, client=client), parse_thresholds(os.environ.get("MODERATION_THRESHOLDS"))
+    )
+    outcomes: Counter[str] = Counter()
+    for n, item in enumerate(rejected_items(client, table, since, until), start=1):
+        if item.get("replayed_at") and item.get("replay_outcome") != "rejected" and not again:
+            outcomes["skipped (already replayed)"] += 1
+            continue
+        try:
+            delivery = delivery_of(item)
+        except ValueError as exc:
+            outcomes["skipped (not a callback)"] += 1
+            print(f"{item['sk']}: skipped: {exc}", file=out)
+            continue
+        if not apply:
+            outcome, detail = dry_run(delivery, ingestor)
+        else:
+            answer = ingestor.ingest(delivery, keep_rejected=False)
+            outcome = answer.body["status"]
+            detail = answer.body.get("error") or (
+                f"{answer.body['vendor']} {answer.body['kind']} task {answer.body['task_id']}"
+            )
+            client.update_item(
+                TableName=table,
+                Key={"pk": {"S": item["pk"]}, "sk": {"S": item["sk"]}},
+                UpdateExpression="SET replayed_at = :at, replay_outcome = :o, replay_error = :e",
+                ExpressionAttributeValues={
+                    ":at": {"S": utc_now()},
+                    ":o": {"S": outcome},
+                    ":e": to_dynamodb(answer.body.get("error")),
+                },
+            )
+        outcomes[outcome] += 1
+        print(f"{item['sk']} {item['route']}: {outcome}: {detail}", file=out)
+        if n % 100 == 0:
+            print(f"... {n} rejected bodies read", file=out, flush=True)
+    return outcomes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m media_callbacks.replay",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--table", default=os.environ.get("TABLE_NAME"), help="results table")
+    today = datetime.now(UTC).date()
+    parser.add_argument(
+        "--since",
+        type=date.fromisoformat,
+        default=today - timedelta(days=7),
+        help="first day (UTC, YYYY-MM-DD; default a week ago)",
+    )
+    parser.add_argument(
+        "--until", type=date.fromisoformat, default=today, help="last day (default today)"
+    )
+    parser.add_argument("--apply", action="store_true", help="store what parses now")
+    parser.add_argument("--again", action="store_true", help="also items already replayed")
+    parser.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"))
+    args = parser.parse_args(argv)
+    if not args.table:
+        parser.error("give --table (or set TABLE_NAME); the stack output ResultsTableName has it")
+    if args.since > args.until:
+        parser.error("--since is after --until")
+    client = boto3.client("dynamodb", endpoint_url=args.endpoint_url, config=BOTO_CONFIG)
+    mode = "replaying" if args.apply else "dry run (nothing written; --apply stores)"
+    print(f"{mode}: rejected bodies of {args.table} from {args.since} to {args.until}")
+    outcomes = replay(
+        client,
+        args.table,
+        args.since,
+        args.until,
+        apply=args.apply,
+        again=args.again,
+        out=sys.stdout,
+    )
+    total = sum(outcomes.values())
+    summary = ", ".join(f"{count} {name}" for name, count in outcomes.most_common()) or "none"
+    print(f"{total} rejected bodies: {summary}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

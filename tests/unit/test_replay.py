@@ -1,0 +1,92 @@
+"""Replaying rejected callbacks after a fix: dry run, --apply, marks, skips."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from conftest import TABLE, scan
+from helpers import callback_event, event_bytes
+from local_stack.apigw import FakeLambdaContext
+from media_callbacks.replay import main
+
+
+def reject_as_an_older_version_did(aws: dict[str, Any], body: bytes, route: str, day: str) -> str:
+    """A rejected item as stored by a receiver whose parser had a bug."""
+    sk = f"{day}T10:00:00.000000Z#req-{len(body)}"
+    aws["dynamodb"].put_item(
+        TableName=TABLE,
+        Item={
+            "pk": {"S": f"REJECTED#{day}"},
+            "sk": {"S": sk},
+            "route": {"S": route},
+            "error": {"S": "old parser: width: unexpected string"},
+            "body": {"S": body.decode()},
+            "body_encoding": {"S": "utf-8"},
+            "received_at": {"S": f"{day}T10:00:00.000000Z"},
+            "request_id": {"S": f"req-{len(body)}"},
+        },
+    )
+    return sk
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    from contextlib import redirect_stdout
+
+    with redirect_stdout(out):
+        assert (
+            main(["--table", TABLE, "--since", "2026-11-01", "--until", "2026-11-03", *args]) == 0
+        )
+    return out.getvalue()
+
+
+def test_replay_stores_what_parses_now_and_reports_the_rest(
+    aws: dict[str, Any], app_module: Any
+) -> None:
+    fixed = reject_as_an_older_version_did(
+        aws,
+        event_bytes("umedia/transcode-sloppy"),
+        "POST /callbacks/umedia/transcode",
+        "2026-11-02",
+    )
+    broken = reject_as_an_older_version_did(
+        aws, b'{"retcode": 0}', "POST /callbacks/umedia/transcode", "2026-11-03"
+    )
+    report = run()
+    assert (
+        f"{fixed} POST /callbacks/umedia/transcode: would store: umedia transcode task 1" in report
+    )
+    assert f"{broken} POST /callbacks/umedia/transcode: rejected: task_id: Field required" in report
+    assert "2 rejected bodies: 1 would store, 1 rejected" in report
+    assert not [i for i in scan(aws["dynamodb"]) if i["pk"].startswith("TASK#")]  # a dry run
+
+    report = run("--apply")
+    assert "1 stored, 1 rejected" in report
+    items = {i["sk"]: i for i in scan(aws["dynamodb"])}
+    result = items["RESULT#transcode"]
+    assert (result["task_id"], result["revision"]) == ("1", 1)
+    assert result["received_at"] == "2026-11-02T10:00:00.000000Z"  # when the vendor sent it
+    assert items[fixed]["replay_outcome"] == "stored"
+    assert items[broken]["replay_outcome"] == "rejected"
+    assert items[broken]["replay_error"] == "task_id: Field required"
+    assert len([i for i in items.values() if i["pk"].startswith("REJECTED#")]) == 2  # no new ones
+
+    report = run("--apply")
+    assert "1 skipped (already replayed), 1 rejected" in report
+
+
+def test_replaying_a_body_the_live_api_rejected_changes_nothing(
+    aws: dict[str, Any], app_module: Any
+) -> None:
+    event = callback_event("/callbacks/umedia", event_bytes("umedia/transcode-failed"))
+    app_module.lambda_handler(event, FakeLambdaContext())
+    [item] = scan(aws["dynamodb"])
+    day = item["pk"].removeprefix("REJECTED#")
+    out = io.StringIO()
+    from contextlib import redirect_stdout
+
+    with redirect_stdout(out):
+        main(["--table", TABLE, "--since", day, "--until", day, "--apply"])
+    assert "/callbacks/umedia/{kind}" in out.getvalue()
+    assert "1 rejected bodies: 1 rejected" in out.getvalue()

@@ -1,0 +1,261 @@
+"""template.yaml's promises: least privilege, logs, encryption, dead letters, alarms, outputs."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from contextlib import redirect_stdout
+from typing import Any
+
+import pytest
+
+from local_stack.template import load_template
+
+TEMPLATE = load_template()
+RESOURCES: dict[str, dict[str, Any]] = TEMPLATE["Resources"]
+
+
+def of_type(kind: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in RESOURCES.items() if r["Type"] == kind}
+
+
+FUNCTIONS = of_type("AWS::Serverless::Function")
+
+
+def test_the_contract_logical_ids_exist() -> None:
+    for logical_id in (
+        "CallbackApi",
+        "CallbackFunction",
+        "AlertFunction",
+        "ResultsTable",
+        "ModerationAlertTopic",
+        "AlertDeadLetterQueue",
+        "CallbackTokenSecret",
+    ):
+        assert logical_id in RESOURCES, logical_id
+
+
+def test_functions_run_python313_on_arm64() -> None:
+    globals_ = TEMPLATE["Globals"]["Function"]
+    assert globals_["Runtime"] == "python3.13"
+    assert globals_["Architectures"] == ["arm64"]
+    for function in FUNCTIONS.values():
+        assert "Runtime" not in function["Properties"]
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_every_function_logs_to_a_log_group_with_retention(name: str) -> None:
+    group = FUNCTIONS[name]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+    assert RESOURCES[group]["Type"] == "AWS::Logs::LogGroup"
+    assert RESOURCES[group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+def test_api_access_logs_have_retention() -> None:
+    setting = RESOURCES["CallbackApi"]["Properties"]["AccessLogSetting"]
+    group = setting["DestinationArn"]["Fn::GetAtt"][0]
+    assert "RetentionInDays" in RESOURCES[group]["Properties"]
+
+
+def _statements(function: dict[str, Any]) -> list[dict[str, Any]]:
+    statements = []
+    for policy in function["Properties"].get("Policies", []):
+        if isinstance(policy, dict) and "Statement" in policy:
+            statements.extend(policy["Statement"])
+    return statements
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_no_function_policy_grants_a_wildcard(name: str) -> None:
+    for statement in _statements(FUNCTIONS[name]):
+        resources = statement["Resource"]
+        resources = resources if isinstance(resources, list) else [resources]
+        assert "*" not in resources, statement
+        actions = statement["Action"]
+        actions = actions if isinstance(actions, list) else [actions]
+        assert not [a for a in actions if a.endswith(":*") or a == "*"], statement
+    for policy in FUNCTIONS[name]["Properties"].get("Policies", []):
+        assert not isinstance(policy, str), f"managed policy {policy}: use a policy template"
+
+
+@pytest.mark.parametrize(
+    ("name", "event"),
+    [
+        (n, e)
+        for n, f in FUNCTIONS.items()
+        for e in f["Properties"].get("Events", {}).values()
+        if e["Type"] in ("DynamoDB", "Kinesis", "SQS")
+    ],
+)
+def test_every_event_source_mapping_has_limits_and_a_place_for_failures(
+    name: str, event: dict[str, Any]
+) -> None:
+    props = event["Properties"]
+    assert "ReportBatchItemFailures" in props["FunctionResponseTypes"]
+    if event["Type"] == "SQS":
+        queue = RESOURCES[props["Queue"]["Fn::GetAtt"][0]]
+        assert "RedrivePolicy" in queue["Properties"], (
+            f"{name}: its queue needs a dead-letter queue"
+        )
+    else:
+        assert props["MaximumRetryAttempts"] >= 0
+        assert props["BisectBatchOnFunctionError"] is True
+        destination = props["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+        assert RESOURCES[destination]["Type"] == "AWS::SQS::Queue"
+
+
+def test_alert_filter_passes_only_flagged_results() -> None:
+    from local_stack.stream import matches_filters
+
+    event = FUNCTIONS["AlertFunction"]["Properties"]["Events"]["ResultsStream"]["Properties"]
+    filters = event["FilterCriteria"]["Filters"]
+
+    def record(name: str, pk: str, flagged: bool) -> dict[str, Any]:
+        image = {"pk": {"S": pk}, "flagged": {"BOOL": flagged}}
+        return {"eventName": name, "dynamodb": {"NewImage": image}}
+
+    assert matches_filters(record("INSERT", "TASK#umedia#1", True), filters)
+    assert matches_filters(record("MODIFY", "TASK#umedia#1", True), filters)
+    assert not matches_filters(record("MODIFY", "TASK#umedia#1", False), filters)
+    assert not matches_filters(record("INSERT", "idempotency#AlertFunction", True), filters)
+    assert not matches_filters({"eventName": "REMOVE", "dynamodb": {}}, filters)
+
+
+def test_data_at_rest_is_encrypted_and_the_table_is_kept() -> None:
+    table = RESOURCES["ResultsTable"]
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["UpdateReplacePolicy"] == "Retain"
+    props = table["Properties"]
+    assert props["SSESpecification"]["SSEEnabled"] is True
+    assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert props["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    for name, topic in of_type("AWS::SNS::Topic").items():
+        assert "KmsMasterKeyId" in topic["Properties"], name
+    for name, queue in of_type("AWS::SQS::Queue").items():
+        props = queue["Properties"]
+        assert props.get("SqsManagedSseEnabled") or "KmsMasterKeyId" in props, name
+    for key in of_type("AWS::KMS::Key").values():
+        assert key["Properties"]["EnableKeyRotation"] is True
+
+
+def test_every_queue_and_alarm_reaches_the_ops_topic() -> None:
+    alarms = of_type("AWS::CloudWatch::Alarm")
+    watched = {
+        a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        for a in alarms.values()
+        if a["Properties"]["Namespace"] == "AWS/SQS"
+    }
+    dead_letter_queues = {n for n in of_type("AWS::SQS::Queue") if "DeadLetter" in n}
+    assert dead_letter_queues
+    assert dead_letter_queues <= watched
+    for name, alarm in alarms.items():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "OpsAlarmTopic"}], name
+    metrics = {
+        (a["Properties"]["Namespace"], a["Properties"]["MetricName"]) for a in alarms.values()
+    }
+    assert {
+        ("AWS/ApiGateway", "5XXError"),
+        ("AWS/Lambda", "Errors"),
+        ("AWS/Lambda", "Throttles"),
+        ("AWS/Lambda", "IteratorAge"),
+    } <= metrics
+    for function in FUNCTIONS:
+        for metric in ("Errors", "Throttles"):
+            assert any(
+                a["Properties"]["MetricName"] == metric
+                and a["Properties"]["Dimensions"][0]["Value"] == {"Ref": function}
+                for a in alarms.values()
+            ), (function, metric)
+
+
+def test_every_checkov_skip_gives_its_reason() -> None:
+    skips = [
+        (name, skip)
+        for name, resource in RESOURCES.items()
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", [])
+    ]
+    assert skips
+    for name, skip in skips:
+        assert re.fullmatch(r"CKV2?_AWS_\d+", skip["id"]), (name, skip)
+        assert len(skip.get("comment", "")) > 30, (name, skip)
+
+
+def test_source_allowlist_is_a_resource_policy_on_callbacks_only() -> None:
+    statements = RESOURCES["CallbackApi"]["Properties"]["Auth"]["ResourcePolicy"][
+        "CustomStatements"
+    ]
+    deny = statements[2]["Fn::If"]
+    assert deny[0] == "HasSourceCidrs"
+    assert deny[1]["Effect"] == "Deny"
+    assert deny[1]["Resource"] == "execute-api:/*/POST/callbacks/*"
+    assert deny[2] == {"Ref": "AWS::NoValue"}
+    tasks = statements[1]
+    assert tasks["Resource"] == "execute-api:/*/GET/tasks/*"
+    assert tasks["Principal"] != "*"  # signed look-ups from this account only
+
+
+def test_outputs_give_a_url_per_route_and_never_the_token() -> None:
+    outputs = TEMPLATE["Outputs"]
+    urls = [
+        o["Value"]["Fn::Sub"]
+        for o in outputs.values()
+        if isinstance(o["Value"], dict)
+        and "Fn::Sub" in o["Value"]
+        and "execute-api" in str(o["Value"]["Fn::Sub"])
+    ]
+    for route in (
+        "/callbacks/umedia/transcode",
+        "/callbacks/umedia/snapshot",
+        "/callbacks/umedia/slice",
+        "/callbacks/umedia/moderation",
+        "/callbacks/ctyun",
+        "/tasks/{vendor}/{task_id}",
+        "/health",
+    ):
+        assert any(u.endswith(route) for u in urls), route
+    for key in (
+        "ResultsTableName",
+        "ModerationAlertTopicArn",
+        "CallbackTokenSecretArn",
+        "CallbackTokenCommand",
+    ):
+        assert key in outputs
+    assert "token=" not in json.dumps([o["Value"] for o in outputs.values()])
+    assert "get-secret-value" in outputs["CallbackTokenCommand"]["Value"]["Fn::Sub"]
+
+
+def _emitted(emit: Any) -> set[tuple[str, tuple[str, ...]]]:
+    """(metric name, dimension names) of the EMF lines `emit` prints."""
+    import os
+
+    os.environ["POWERTOOLS_METRICS_DISABLED"] = "false"
+    try:
+        out = io.StringIO()
+        with redirect_stdout(out):
+            emit()
+    finally:
+        os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
+    found = set()
+    for line in out.getvalue().splitlines():
+        blob = json.loads(line)["_aws"]["CloudWatchMetrics"][0]
+        for metric in blob["Metrics"]:
+            found.add((metric["Name"], tuple(blob["Dimensions"][0])))
+    return found
+
+
+def test_the_dashboard_reads_the_metrics_the_code_emits() -> None:
+    from media_callbacks.ingest import count as count_callback
+    from media_callbacks.observability import NAMESPACE, count
+
+    emitted = _emitted(lambda: count_callback("umedia", "transcode", "stored"))
+    emitted |= _emitted(lambda: count("Alerts", Vendor="umedia", Suggestion="block"))
+    assert emitted == {
+        ("Callbacks", ("service", "Vendor", "Kind", "Outcome")),
+        ("Alerts", ("service", "Vendor", "Suggestion")),
+    }
+    body = RESOURCES["OpsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    text, variables = body[0], body[1]
+    assert variables["Namespace"] == NAMESPACE
+    searched = set(re.findall(r'\{\$\{Namespace\},([\w,]+)\} MetricName=\\"(\w+)\\"', text))
+    assert searched == {(",".join(dims), name) for name, dims in emitted}
