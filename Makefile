@@ -12,7 +12,7 @@ export AWS_DEFAULT_REGION ?= us-east-1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 APP_PATH := layers/common:functions/callback:functions/alerts:local
 
-.PHONY: help install run test lint typecheck template unit e2e build clean format replay-rejected
+.PHONY: help install run test lint typecheck template unit e2e build clean format replay-rejected bench
 
 help:
 	@echo "make run    - local stack: API on :3000, AWS emulator on :5000, alerts on the console"
@@ -69,6 +69,25 @@ build: $(TOOLS)/.installed $(VENV)/.installed
 	PATH="$(abspath $(TOOLS))/bin:$$PATH" sam build --template template.yaml
 	$(PY) -m compileall -q -j 0 --invalidation-mode unchecked-hash .aws-sam/build
 	$(PY) scripts/check_build.py
+
+# Cold start, warm cost, AWS calls and memory against a floor measured in the same run.
+# The functions are built exactly as `make build` does, but for this machine's architecture
+# (Lambda's arm64 wheels cannot be imported on x86_64).
+HOST_ARCH := $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86_64)
+BENCH_BUILD := .aws-sam/bench-build
+BENCH_RUNTIME := .aws-sam/bench-runtime
+bench: $(TOOLS)/.installed $(VENV)/.installed
+	@echo "--- sam build for $(HOST_ARCH) into $(BENCH_BUILD), then bytecode"
+	sed 's/arm64/$(HOST_ARCH)/g' template.yaml > .bench-template.yaml
+	PATH="$(abspath $(TOOLS))/bin:$$PATH" sam build --template .bench-template.yaml \
+	  --build-dir $(BENCH_BUILD) --cache-dir .aws-sam/bench-cache --cached >/dev/null
+	$(PY) -m compileall -q -j 0 --invalidation-mode unchecked-hash $(BENCH_BUILD)
+	@# what Lambda's runtime provides besides the layer: boto3 and its dependencies only
+	test -f $(BENCH_RUNTIME)/.installed || ( $(VENV)/bin/pip install --quiet --target $(BENCH_RUNTIME) \
+	  "$$(grep '^boto3==' requirements-dev.txt)" && \
+	  $(PY) -m compileall -q -j 0 --invalidation-mode unchecked-hash $(BENCH_RUNTIME) && \
+	  touch $(BENCH_RUNTIME)/.installed )
+	BENCH_BUILD=$(BENCH_BUILD) BENCH_RUNTIME=$(BENCH_RUNTIME) $(PY) bench/run.py
 
 # Re-run stored rejected callbacks through the current parser, e.g.
 #   make replay-rejected ARGS="--table media-callbacks-prod-ResultsTable-XYZ --since 2026-11-01"

@@ -144,9 +144,9 @@ def test_clean_rejected_and_bookkeeping_records_never_reach_the_function(setup: 
     assert keys == {"TASK#", "REJECTED#"}  # moto may emit two records for one creating write
     assert flagged(records) == []
     setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
-    setup.invoke(flagged(setup.records()))  # writes idempotency records to the same table
+    setup.invoke(flagged(setup.records()))  # writes alert ledger records to the same table
     later = setup.records()
-    assert any(r["dynamodb"]["Keys"]["pk"]["S"].startswith("idempotency#") for r in later)
+    assert any(r["dynamodb"]["Keys"]["pk"]["S"].startswith("ALERT#") for r in later)
     assert flagged(later) == []
 
 

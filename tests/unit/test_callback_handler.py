@@ -424,3 +424,16 @@ def test_the_sam_local_invoke_events_are_served(aws: Any, path: Any) -> None:
     app = load_app()
     response = app.lambda_handler(json.loads(path.read_text()), FakeLambdaContext())
     assert response["statusCode"] == 200, response["body"]
+
+
+def test_an_unreachable_token_secret_is_503_and_nothing_is_stored(aws: Any) -> None:
+    from local_stack.apigw import FakeLambdaContext
+
+    boto3.client("secretsmanager").delete_secret(
+        SecretId=aws["secret_arn"], ForceDeleteWithoutRecovery=True
+    )
+    app = load_app()
+    event = callback_event("/callbacks/umedia/transcode", event_bytes("umedia/transcode"))
+    response = app.lambda_handler(event, FakeLambdaContext())
+    assert (response["statusCode"], json.loads(response["body"])) == (503, {"status": "retry"})
+    assert scan(aws["dynamodb"]) == []

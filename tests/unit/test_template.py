@@ -117,7 +117,7 @@ def test_alert_filter_passes_only_flagged_results() -> None:
     assert matches_filters(record("INSERT", "TASK#umedia#1", True), filters)
     assert matches_filters(record("MODIFY", "TASK#umedia#1", True), filters)
     assert not matches_filters(record("MODIFY", "TASK#umedia#1", False), filters)
-    assert not matches_filters(record("INSERT", "idempotency#AlertFunction", True), filters)
+    assert not matches_filters(record("INSERT", "ALERT#0b5e...", True), filters)
     assert not matches_filters({"eventName": "REMOVE", "dynamodb": {}}, filters)
 
 

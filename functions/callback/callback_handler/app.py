@@ -8,10 +8,10 @@ from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from media_callbacks.auth import TokenVerifier
+from media_callbacks import aws
+from media_callbacks.auth import SecretUnavailable, TokenVerifier
 from media_callbacks.ingest import (
     TOKEN_HEADER,
     TOKEN_QUERY,
@@ -22,7 +22,7 @@ from media_callbacks.ingest import (
     utc_now,
     without_token,
 )
-from media_callbacks.observability import logger, tracer
+from media_callbacks.observability import logger
 from media_callbacks.results import VENDORS
 from media_callbacks.settings import settings
 from media_callbacks.storage import ResultStore, StorageUnavailable
@@ -36,6 +36,8 @@ verifier = TokenVerifier(
     max_age=config.token_cache_seconds,
 )
 app = APIGatewayRestResolver()
+if aws.snapshotting():  # clients into the snapshot; the token itself is fetched after restore
+    _ = store.client, verifier.client
 
 
 def _json(status_code: int, body: dict[str, Any]) -> Response[Any]:
@@ -43,7 +45,7 @@ def _json(status_code: int, body: dict[str, Any]) -> Response[Any]:
 
 
 @app.exception_handler(StorageUnavailable)  # type: ignore[untyped-decorator]
-@app.exception_handler(GetParameterError)  # type: ignore[untyped-decorator]
+@app.exception_handler(SecretUnavailable)  # type: ignore[untyped-decorator]
 def _unavailable(exc: Exception) -> Response[Any]:
     logger.error(
         "a dependency is unavailable; asking the caller to retry", extra={"error": str(exc)}
@@ -117,6 +119,5 @@ def _callback(vendor: str, kind: str | None) -> Response[Any]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

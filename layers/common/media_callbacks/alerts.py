@@ -30,7 +30,7 @@ def _plain(value: Any) -> Any:
 
 
 def is_alertable(image: dict[str, Any]) -> bool:
-    """A stored result (not an idempotency or rejected record) that is flagged."""
+    """A stored result (not an alert ledger or rejected record) that is flagged."""
     return str(image.get("pk", "")).startswith("TASK#") and image.get("flagged") is True
 
 

@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import hmac
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+from media_callbacks import aws
 
 CURRENT, PREVIOUS = "AWSCURRENT", "AWSPREVIOUS"
+NO_VERSION = ("ResourceNotFoundException", "InvalidRequestException")
+
+
+class SecretUnavailable(Exception):
+    """Secrets Manager did not answer (after the SDK's retries): the caller should retry."""
 
 
 class TokenVerifier:
     """Accepts the secret's AWSCURRENT and AWSPREVIOUS values, so rotation loses no callback.
 
-    Values come from Secrets Manager through Powertools parameters, cached for `max_age`
-    seconds; the previous version is only fetched when the current one did not match.
-    Locally (no secret configured) a fixed token is used instead.
+    Each stage's value is cached for `max_age` seconds per container (absence of a previous
+    version too); the previous one is only fetched when the current one did not match.
+    Locally a fixed token can stand in for the secret.
+
+    Not Powertools parameters: its package imports boto3, and with it s3transfer, on every
+    cold start (docs/PERFORMANCE.md); this is the same cache on the function's botocore client.
     """
 
     def __init__(
@@ -34,50 +41,41 @@ class TokenVerifier:
         self.static_token = static_token
         self.max_age = max_age
         self._client = client
-        self._providers: dict[str, SecretsProvider] = {}
-        self._no_previous_until = 0.0
+        self._cache: dict[str, tuple[str | None, float]] = {}
 
-    def _provider(self, stage: str) -> SecretsProvider:
-        if stage not in self._providers:
-            from aws_lambda_powertools.utilities.parameters import SecretsProvider
-
-            if self._client is None:
-                from media_callbacks.storage import BOTO_CONFIG
-
-                self._client = boto3.client("secretsmanager", config=BOTO_CONFIG)
-            # One provider per stage: the cache key does not include the SDK options.
-            self._providers[stage] = SecretsProvider(boto3_client=self._client)
-        return self._providers[stage]
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = aws.client("secretsmanager")
+        return self._client
 
     def _secret(self, stage: str) -> str | None:
-        value = self._provider(stage).get(
-            str(self.secret_id), max_age=self.max_age, VersionStage=stage
-        )
-        if isinstance(value, bytes):
-            value = value.decode()
-        return str(value).strip() if value is not None else None
-
-    def _previous(self) -> str | None:
-        if time.monotonic() < self._no_previous_until:
-            return None
-        from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
-
+        now = time.monotonic()
+        cached = self._cache.get(stage)
+        if cached and cached[1] > now:
+            return cached[0]
         try:
-            return self._secret(PREVIOUS)
-        except GetParameterError:  # never rotated yet: there is no previous version
-            self._no_previous_until = time.monotonic() + self.max_age
-            return None
+            response = self.client.get_secret_value(SecretId=self.secret_id, VersionStage=stage)
+            value: str | None = str(response.get("SecretString", "")).strip() or None
+        except ClientError as exc:
+            if stage == PREVIOUS and aws.error_code(exc) in NO_VERSION:
+                value = None  # never rotated yet: there is no previous version
+            else:
+                raise SecretUnavailable(f"{stage}: {aws.error_code(exc)}") from exc
+        except BotoCoreError as exc:
+            raise SecretUnavailable(f"{stage}: {type(exc).__name__}") from exc
+        self._cache[stage] = (value, now + self.max_age)
+        return value
 
     def verify(self, presented: str | None) -> bool:
         if not presented:
             return False
         given = presented.encode()
         if self.secret_id is None:
-            return bool(self.static_token) and hmac.compare_digest(
-                given, (self.static_token or "").encode()
-            )
-        current = self._secret(CURRENT)
-        if current and hmac.compare_digest(given, current.encode()):
-            return True
-        previous = self._previous()
-        return bool(previous) and hmac.compare_digest(given, (previous or "").encode())
+            expected = (self.static_token or "").encode()
+            return bool(expected) and hmac.compare_digest(given, expected)
+        for stage in (CURRENT, PREVIOUS):
+            value = self._secret(stage)
+            if value and hmac.compare_digest(given, value.encode()):
+                return True
+        return False

@@ -45,7 +45,11 @@ OptionalTaskId = Annotated[str | None, BeforeValidator(_task_id), BeforeValidato
 
 
 class Payload(BaseModel):
-    model_config = ConfigDict(extra="ignore", allow_inf_nan=False, populate_by_name=True)
+    # defer_build: a model's validator is built on its first use, so a cold start builds only
+    # the models of the callback it handles.
+    model_config = ConfigDict(
+        extra="ignore", allow_inf_nan=False, populate_by_name=True, defer_build=True
+    )
 
 
 # --- UCloud UMedia ---------------------------------------------------------------------------
@@ -158,7 +162,9 @@ class CtyunReviewSnapshot(Payload):
 
 
 class CtyunReviewInfo(Payload):
-    model_config = ConfigDict(extra="allow", allow_inf_nan=False, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="allow", allow_inf_nan=False, populate_by_name=True, defer_build=True
+    )
 
     snapshot: CtyunReviewSnapshot | None = None
     porn: CtyunSection | None = None

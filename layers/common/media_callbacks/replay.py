@@ -20,11 +20,10 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import boto3
-
+from media_callbacks.aws import CONFIG
 from media_callbacks.ingest import Delivery, Ingestor, utc_now
 from media_callbacks.normalise import RejectedPayload, check_route, normalise
-from media_callbacks.storage import BOTO_CONFIG, ResultStore, from_dynamodb, to_dynamodb
+from media_callbacks.storage import ResultStore, from_dynamodb, to_dynamodb
 from media_callbacks.thresholds import parse_thresholds
 
 ROUTE_PREFIX = "POST /callbacks/"
@@ -156,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give --table (or set TABLE_NAME); the stack output ResultsTableName has it")
     if args.since > args.until:
         parser.error("--since is after --until")
-    client = boto3.client("dynamodb", endpoint_url=args.endpoint_url, config=BOTO_CONFIG)
+    from botocore.session import get_session
+
+    client = get_session().create_client("dynamodb", endpoint_url=args.endpoint_url, config=CONFIG)
     mode = "replaying" if args.apply else "dry run (nothing written; --apply stores)"
     print(f"{mode}: rejected bodies of {args.table} from {args.since} to {args.until}")
     outcomes = replay(

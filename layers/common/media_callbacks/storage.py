@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-import boto3
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from media_callbacks import aws
 from media_callbacks.results import CallbackResult
 
 if TYPE_CHECKING:
@@ -24,14 +22,6 @@ FLAGGED_INDEX = "FlaggedIndex"  # flagged results, newest first: flagged_key = "
 SOURCE_INDEX = "SourceUrlIndex"  # every result of one source URL: source_key = the URL
 FLAGGED_KEY = "FLAGGED"
 MAX_INDEX_KEY_BYTES = 1024  # longer source URLs are stored but not indexed
-
-# The SDK retries throttling and 5XX itself (standard mode); a callback then fails fast.
-BOTO_CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=5
-)
-
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 
 class StorageUnavailable(Exception):
@@ -53,26 +43,57 @@ def result_key(vendor: str, task_id: str, kind: str) -> dict[str, str]:
 
 
 def to_dynamodb(value: Any) -> dict[str, Any]:
-    """Serialise plain JSON-like data (floats become Decimals) into a DynamoDB attribute value."""
-    serialized: dict[str, Any] = _serializer.serialize(  # type: ignore[assignment]
-        json.loads(json.dumps(value), parse_float=Decimal)
-    )
-    return serialized
+    """Plain JSON-like data as a DynamoDB attribute value (numbers as exact decimal text)."""
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, int):
+        return {"N": str(value)}
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"DynamoDB cannot store {value}")
+        return {"N": repr(value)}
+    if isinstance(value, Decimal):
+        return {"N": str(value)}
+    if isinstance(value, dict):
+        return {"M": {str(k): to_dynamodb(v) for k, v in value.items()}}
+    if isinstance(value, list | tuple):
+        return {"L": [to_dynamodb(v) for v in value]}
+    raise TypeError(f"cannot store a {type(value).__name__} in DynamoDB")
 
 
 def from_dynamodb(item: dict[str, Any]) -> dict[str, Any]:
-    """A DynamoDB item as plain JSON-ready data (Decimals become int or float)."""
-    return {key: _plain(_deserializer.deserialize(value)) for key, value in item.items()}
+    """A DynamoDB item as plain JSON-ready data (numbers become int or float)."""
+    return {key: from_attribute(value) for key, value in item.items()}
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | set | tuple):
-        return [_plain(v) for v in value]
-    return value
+def _number(text: str) -> int | float:
+    number = Decimal(text)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def from_attribute(value: dict[str, Any]) -> Any:
+    """One DynamoDB attribute value as plain data."""
+    [(kind, data)] = value.items()
+    match kind:
+        case "S" | "BOOL" | "B":
+            return data
+        case "N":
+            return _number(data)
+        case "NULL":
+            return None
+        case "M":
+            return {k: from_attribute(v) for k, v in data.items()}
+        case "L":
+            return [from_attribute(v) for v in data]
+        case "SS" | "BS":
+            return list(data)
+        case "NS":
+            return [_number(v) for v in data]
+    raise ValueError(f"unknown DynamoDB attribute type {kind}")
 
 
 def _expires_at(received_at: str, retention_days: int) -> int | None:
@@ -93,7 +114,7 @@ class ResultStore:
     @property
     def client(self) -> DynamoDBClient:
         if self._client is None:
-            self._client = boto3.client("dynamodb", config=BOTO_CONFIG)
+            self._client = aws.client("dynamodb")
         return self._client
 
     def _call(self, operation: str, **kwargs: Any) -> Any:

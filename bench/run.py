@@ -1,0 +1,386 @@
+"""`make bench`: cold start, warm cost, AWS calls and memory, each against a floor in the same run.
+
+Cold starts are whole fresh processes (interpreter start, imports from the `make build` output,
+one invocation against a moto server on this machine), timed from spawn to the first response
+(Lambda's init plus first invocation; the process's teardown is not counted); the floor is
+the least any Python function doing the same AWS work could take: boto3 alone. Runs of ours and
+of the floor alternate, and medians are reported, so a busy machine shifts both alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / os.environ.get("BENCH_BUILD", ".aws-sam/build")
+RUNTIME = ROOT / os.environ.get("BENCH_RUNTIME", ".aws-sam/bench-runtime")
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+WARM_CALLBACKS = int(os.environ.get("BENCH_WARM", "2000"))
+COLD_TARGET = 1.25
+WARM_TARGET_MS = 0.5
+
+sys.path[:0] = [
+    str(ROOT / p) for p in ("local", "layers/common", "functions/callback", "functions/alerts")
+]
+
+from local_stack.apigw import proxy_event  # noqa: E402
+from local_stack.emulator import FAKE_CREDENTIALS, create_resources, start_server  # noqa: E402
+
+TOKEN = "bench-token"  # noqa: S105 (the emulator's secret)
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Logs still cost what they cost, but go to /dev/null (the logger holds the real stdout)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(null)
+        os.close(saved)
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+class Cold:
+    def __init__(self, endpoint: str, resources: Any, work: Path) -> None:
+        self.resources = resources
+        self.work = work
+        self.python = getattr(sys, "_base_executable", sys.executable)
+        self.env = {
+            "PATH": os.environ.get("PATH", ""),
+            **FAKE_CREDENTIALS,
+            "AWS_ENDPOINT_URL": endpoint,
+            "TABLE_NAME": resources.table_name,
+            "CALLBACK_TOKEN_SECRET": resources.secret_arn,
+            "ALERT_TOPIC_ARN": resources.topic_arn,
+            "POWERTOOLS_SERVICE_NAME": "media-callbacks",
+            "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon here; see docs/PERFORMANCE.md
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        self.rss: dict[str, list[int]] = {}
+
+    def run(self, what: str, event: dict[str, Any], path: list[Path]) -> float:
+        event_file = self.work / f"{uuid.uuid4().hex}.json"
+        event_file.write_text(json.dumps(event))
+        env = {
+            **self.env,
+            "PYTHONPATH": os.pathsep.join(map(str, [*path, RUNTIME])),
+            "AWS_LAMBDA_FUNCTION_NAME": what,
+        }
+        started = time.monotonic()
+        done = subprocess.run(
+            [self.python, "-S", str(ROOT / "bench" / "child.py"), what, str(event_file)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
+        if done.returncode != 0 or not last.startswith("{"):
+            raise SystemExit(f"{what} failed:\n{done.stderr}")
+        report = json.loads(last)
+        if what == "callback" and report["status"] != 200:
+            raise SystemExit(f"callback answered {report['status']}")
+        if what == "alert" and report["status"] != {"batchItemFailures": []}:
+            raise SystemExit(f"alert batch failed: {report['status']}")
+        self.rss.setdefault(what, []).append(report["rss_kib"])
+        return float(report["done"]) - started  # spawn to first response
+
+
+def callback_event() -> dict[str, Any]:
+    body = json.loads((ROOT / "events" / "umedia" / "transcode.json").read_text())
+    body["task_id"] = f"bench-{uuid.uuid4().hex}"
+    return proxy_event(
+        "POST",
+        "/callbacks/umedia/transcode",
+        query=f"token={TOKEN}",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps(body).encode(),
+    )
+
+
+def alert_event(stream_arn: str) -> dict[str, Any]:
+    from media_callbacks.normalise import normalise
+    from media_callbacks.storage import to_dynamodb
+    from media_callbacks.thresholds import DEFAULT_THRESHOLDS
+
+    payload = json.loads((ROOT / "events" / "umedia" / "moderation.json").read_text())
+    payload["task_id"] = f"bench-{uuid.uuid4().hex}"
+    result = normalise("umedia", "moderation", payload, DEFAULT_THRESHOLDS)
+    keys = {"pk": f"TASK#umedia#{result.task_id}", "sk": "RESULT#moderation"}
+    image = {
+        **keys,
+        **result.model_dump(exclude={"moderation"}),
+        "moderation": result.moderation.model_dump() if result.moderation else None,
+        "flagged": True,
+        "revision": 1,
+        "received_at": "2026-11-21T00:00:00.000000Z",
+    }
+    record = {
+        "eventID": uuid.uuid4().hex,
+        "eventName": "INSERT",
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "us-east-1",
+        "eventSourceARN": stream_arn,
+        "dynamodb": {
+            "Keys": to_dynamodb(keys)["M"],
+            "NewImage": to_dynamodb(image)["M"],
+            "SequenceNumber": str(time.time_ns()),
+            "SizeBytes": 1000,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+            "ApproximateCreationDateTime": int(time.time()),
+        },
+    }
+    return {"Records": [record]}
+
+
+def without_bytecode(source: Path, work: Path) -> Path:
+    copy = work / f"nobytecode-{source.parent.name}-{source.name}"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def cold_starts(endpoint: str, resources: Any, work: Path) -> dict[str, Any]:
+    cold = Cold(endpoint, resources, work)
+    layer = BUILD / "SharedLayer" / "python"
+    callback_path = [BUILD / "CallbackFunction", layer]
+    alert_path = [BUILD / "AlertFunction", layer]
+    raw_layer = without_bytecode(layer, work)
+    raw_callback = [without_bytecode(BUILD / "CallbackFunction", work), raw_layer]
+    floor_item = {"table": resources.table_name}
+    samples: dict[str, list[float]] = {}
+
+    def sample(name: str, what: str, event: dict[str, Any], path: list[Path]) -> None:
+        samples.setdefault(name, []).append(cold.run(what, event, path))
+
+    # one unmeasured round first: the moto server and the file cache warm up
+    cold.run("callback", callback_event(), callback_path)
+    say(f"cold starts: {RUNS} rounds of 5 fresh processes each ...")
+    for n in range(RUNS):
+        item = {"pk": {"S": f"FLOOR#{uuid.uuid4().hex}"}, "sk": {"S": "x"}}
+        sample("floor-dynamodb", "floor-dynamodb", {**floor_item, "item": item}, [layer])
+        sample("callback", "callback", callback_event(), callback_path)
+        sample("callback-no-bytecode", "callback", callback_event(), raw_callback)
+        sample("floor-sns", "floor-sns", {"topic": resources.topic_arn, "message": "x"}, [layer])
+        sample("alert", "alert", alert_event(resources.stream_arn), alert_path)
+        if (n + 1) % 5 == 0:
+            say(f"  {n + 1}/{RUNS} rounds")
+    return {"samples": samples, "rss": cold.rss}
+
+
+def warm(resources: Any) -> dict[str, Any]:
+    """Handler CPU per callback in one process, AWS answered by botocore's Stubber."""
+    import importlib
+
+    from botocore.stub import ANY, Stubber
+
+    os.environ.update(
+        {
+            **FAKE_CREDENTIALS,
+            "TABLE_NAME": "bench",
+            "CALLBACK_TOKEN": TOKEN,
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_SERVICE_NAME": "bench",
+        }
+    )
+    os.environ.pop("CALLBACK_TOKEN_SECRET", None)
+    from media_callbacks.settings import settings
+
+    settings.cache_clear()
+    from callback_handler import app
+
+    app = importlib.reload(app)
+    from local_stack.apigw import FakeLambdaContext
+
+    calls: Counter[str] = Counter()
+    app.store.client.meta.events.register(
+        "before-parameter-build", lambda model, **_: calls.update([model.name])
+    )
+    kinds = {
+        "transcode": "umedia/transcode",
+        "snapshot": "umedia/snapshot",
+        "slice": "umedia/slice",
+        "moderation": "umedia/moderation",
+        "ctyun": "ctyun/ai-content-review",
+    }
+    results: dict[str, Any] = {}
+    context = FakeLambdaContext()
+    for kind, name in kinds.items():
+        body = (ROOT / "events" / f"{name}.json").read_bytes()
+        path = "/callbacks/ctyun" if kind == "ctyun" else f"/callbacks/umedia/{kind}"
+        event = proxy_event(
+            "POST",
+            path,
+            query=f"token={TOKEN}",
+            body=body,
+            headers={"Content-Type": "application/json"},
+        )
+        stubber = Stubber(app.store.client)
+        for _ in range(WARM_CALLBACKS + 50):
+            stubber.add_response("update_item", {}, dict.fromkeys(_UPDATE_KEYS, ANY))
+        calls.clear()
+        with stubber, quiet():
+            for _ in range(50):  # warm-up
+                app.lambda_handler(event, context)
+            started = time.process_time()
+            for _ in range(WARM_CALLBACKS):
+                app.lambda_handler(event, context)
+            ours = (time.process_time() - started) / WARM_CALLBACKS
+        results[kind] = {"ms": ours * 1000, "calls": dict(calls)}
+    body = (ROOT / "events" / "umedia" / "transcode.json").read_bytes()
+    started = time.process_time()
+    for _ in range(WARM_CALLBACKS):
+        data = json.loads(body)
+        _ = data["task_id"]
+    floor = (time.process_time() - started) / WARM_CALLBACKS
+    return {"kinds": results, "floor_ms": floor * 1000, "per_kind_calls": WARM_CALLBACKS + 50}
+
+
+_UPDATE_KEYS = (
+    "TableName",
+    "Key",
+    "UpdateExpression",
+    "ConditionExpression",
+    "ExpressionAttributeNames",
+    "ExpressionAttributeValues",
+    "ReturnValuesOnConditionCheckFailure",
+)
+
+
+def alert_calls(endpoint: str, resources: Any) -> Counter[str]:
+    """AWS calls of one alert, the same record twice (a retried batch), against the server."""
+    import importlib
+
+    os.environ.update(
+        {
+            **FAKE_CREDENTIALS,
+            "AWS_ENDPOINT_URL": endpoint,
+            "TABLE_NAME": resources.table_name,
+            "ALERT_TOPIC_ARN": resources.topic_arn,
+            "POWERTOOLS_TRACE_DISABLED": "true",
+        }
+    )
+    from media_callbacks import aws
+    from media_callbacks.settings import settings
+
+    settings.cache_clear()
+    aws._clients.clear()  # the warm stage's clients point at no endpoint
+    import alert_handler.app as alerts
+
+    alerts = importlib.reload(alerts)
+    from local_stack.apigw import FakeLambdaContext
+
+    counted: Counter[str] = Counter()
+    for client in (alerts.sns, alerts.ledger.client):
+        client.meta.events.register(
+            "before-parameter-build", lambda model, **_: counted.update([model.name])
+        )
+    event = alert_event(resources.stream_arn)
+    with quiet():
+        alerts.lambda_handler(event, FakeLambdaContext("AlertFunction"))
+        first = Counter(counted)
+        alerts.lambda_handler(event, FakeLambdaContext("AlertFunction"))
+    return Counter(
+        {
+            "first": sum(first.values()),
+            **{f"first {k}": v for k, v in first.items()},
+            **{f"again {k}": v - first.get(k, 0) for k, v in counted.items()},
+        }
+    )
+
+
+def main() -> int:
+    if not (BUILD / "CallbackFunction").is_dir():
+        raise SystemExit(f"no build output in {BUILD}: run `make bench`")
+    say(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}"
+    )
+    server, endpoint = start_server("127.0.0.1", 0)
+    try:
+        resources = create_resources(endpoint, TOKEN)
+        with tempfile.TemporaryDirectory() as tmp:
+            cold = cold_starts(endpoint, resources, Path(tmp))
+        say("warm cost: in-process, AWS answered by botocore's Stubber ...")
+        hot = warm(resources)
+        alert_counts = alert_calls(endpoint, resources)
+    finally:
+        server.stop()
+
+    s = cold["samples"]
+    say("")
+    say(
+        f"Cold start, spawn to first response, median of {RUNS} rounds (ms; ratio: median of "
+        "per-round ratios)"
+    )
+    rows = [
+        ("CallbackFunction", "callback", "floor-dynamodb", "boto3 + DynamoDB client + put_item"),
+        ("  without bytecode", "callback-no-bytecode", "floor-dynamodb", "same floor"),
+        ("AlertFunction", "alert", "floor-sns", "boto3 + SNS client + publish"),
+    ]
+    for label, ours, floor, floor_label in rows:
+        # each round ran ours and its floor back to back: the median of per-round ratios
+        # cancels the machine's drift better than a ratio of two medians
+        ratio = statistics.median(o / f for o, f in zip(s[ours], s[floor], strict=True))
+        verdict = "" if "bytecode" in label else (" ok" if ratio <= COLD_TARGET else " OVER")
+        say(
+            f"  {label:<18} {median_ms(s[ours]):7.1f}   floor {median_ms(s[floor]):7.1f} "
+            f"({floor_label})   ratio {ratio:4.2f}  target <= {COLD_TARGET}{verdict}"
+        )
+    say("")
+    say(f"Warm handler CPU per callback, mean of {WARM_CALLBACKS} (ms)")
+    for kind, row in hot["kinds"].items():
+        ratio = row["ms"] / hot["floor_ms"]
+        verdict = "ok" if row["ms"] < WARM_TARGET_MS else "OVER"
+        say(
+            f"  {kind:<11} {row['ms']:6.3f}   floor (json.loads + lookup) {hot['floor_ms']:6.4f}"
+            f"   ratio {ratio:5.0f}   target < {WARM_TARGET_MS} ms {verdict}"
+        )
+    say("")
+    say("AWS calls")
+    for kind, row in hot["kinds"].items():
+        per = {name: n / (WARM_CALLBACKS + 50) for name, n in row["calls"].items()}
+        say(f"  callback {kind:<11} per callback: {per}")
+    say(
+        f"  alert, first delivery: {alert_counts['first']} calls "
+        f"({', '.join(f'{k[6:]} {v}' for k, v in alert_counts.items() if k.startswith('first '))})"
+    )
+    again = {k[6:]: v for k, v in alert_counts.items() if k.startswith("again ") and v}
+    say(f"  alert, same record again (retried batch): {again or 'no call to SNS'}")
+    say("")
+    say("Peak RSS of a cold process (MiB, max of runs)")
+    for what, values in cold["rss"].items():
+        say(f"  {what:<16} {max(values) / 1024:6.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

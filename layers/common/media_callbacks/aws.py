@@ -1,0 +1,43 @@
+"""AWS clients: botocore, one session and one client per service per process.
+
+boto3 is not imported by the functions: `import boto3` pulls in s3transfer (boto3.compat), which
+measured about 100 ms of every cold start here for nothing these functions use
+(docs/PERFORMANCE.md). botocore alone gives the same clients, retries and endpoints.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from botocore.config import Config
+from botocore.session import get_session
+
+# The SDK retries throttling and 5XX itself (standard mode); a callback then fails fast.
+# Client-side parameter validation is off: the service validates every request anyway, and
+# botocore's pure-Python walk over each item was a quarter of a warm callback's CPU.
+CONFIG = Config(
+    retries={"mode": "standard", "total_max_attempts": 3},
+    connect_timeout=2,
+    read_timeout=5,
+    parameter_validation=False,
+)
+
+_clients: dict[str, Any] = {}
+
+
+def client(service: str) -> Any:
+    """The process's client for `service` (region, credentials, AWS_ENDPOINT_URL from the env)."""
+    if service not in _clients:
+        _clients[service] = get_session().create_client(service, config=CONFIG)
+    return _clients[service]
+
+
+def snapshotting() -> bool:
+    """True during a SnapStart init: work done now is in the snapshot every cold start restores."""
+    return os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start"
+
+
+def error_code(exc: Exception) -> str:
+    response = getattr(exc, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
