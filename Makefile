@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-APP_PATH := layers/common:functions/callback:functions/alerts:local
+APP_PATH := layers/common:functions/callback:functions/alerts:functions/retry:local
 
 .PHONY: help install run test lint typecheck template unit e2e build clean format replay-rejected bench
 

@@ -30,32 +30,57 @@ os.environ.update(
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_SERVICE_NAME": "media-callbacks",
+        "RETRY_BACKOFF_SECONDS": "0",
     }
 )
 
 from helpers import TOKEN  # noqa: E402
 from local_stack.apigw import FakeLambdaContext  # noqa: E402
-from local_stack.template import table_definition  # noqa: E402
+from local_stack.template import max_receive_count, table_definition  # noqa: E402
 
 TABLE = os.environ["TABLE_NAME"]
 
 
 @pytest.fixture
 def aws() -> Iterator[dict[str, Any]]:
-    """An empty in-process AWS account with the template's table and the token secret."""
+    """An empty in-process AWS account with the template's table, the token secret and the
+    retry queue with its dead-letter queue (visible again at once, so retries need no wait)."""
     with mock_aws():
         dynamodb = boto3.client("dynamodb")
         dynamodb.create_table(**table_definition(TABLE))
         secret = boto3.client("secretsmanager").create_secret(
             Name=os.environ["CALLBACK_TOKEN_SECRET"], SecretString=TOKEN
         )
-        yield {"dynamodb": dynamodb, "secret_arn": secret["ARN"]}
+        sqs = boto3.client("sqs")
+        dlq = sqs.create_queue(QueueName="ingest-retry-dlq")["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])
+        redrive = {
+            "deadLetterTargetArn": dlq_arn["Attributes"]["QueueArn"],
+            "maxReceiveCount": max_receive_count("IngestRetryQueue"),
+        }
+        queue = sqs.create_queue(
+            QueueName="ingest-retry",
+            Attributes={"VisibilityTimeout": "0", "RedrivePolicy": json.dumps(redrive)},
+        )["QueueUrl"]
+        os.environ["INGEST_QUEUE_URL"] = queue
+        try:
+            yield {
+                "dynamodb": dynamodb,
+                "secret_arn": secret["ARN"],
+                "sqs": sqs,
+                "retry_queue": queue,
+                "retry_dlq": dlq,
+            }
+        finally:
+            os.environ.pop("INGEST_QUEUE_URL", None)
 
 
 def load_app(env: dict[str, str] | None = None) -> ModuleType:
     """(Re)import the handler module as a cold start would, with `env` added."""
+    from media_callbacks import aws
     from media_callbacks.settings import settings
 
+    aws._clients.clear()  # clients belong to one container, and each test is a new one
     saved = {k: os.environ.get(k) for k in env or {}}
     os.environ.update(env or {})
     try:
@@ -94,3 +119,49 @@ def scan(client: Any) -> list[dict[str, Any]]:
     from media_callbacks.storage import from_dynamodb
 
     return [from_dynamodb(item) for item in client.scan(TableName=TABLE)["Items"]]
+
+
+def _refuse(service: str, operations: tuple[str, ...], code: str, client: Any) -> Any:
+    """Make `client` answer every call of `operations` with `code`, as during an outage that
+    outlasts the SDK's retries; returns the list of refused calls and an undo function."""
+    from botocore.awsrequest import AWSResponse, HTTPHeaders
+
+    calls: list[str] = []
+
+    def refuse(model: Any, **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        calls.append(model.name)
+        error = {"Code": code, "Message": "refused by the test"}
+        response = AWSResponse(f"https://{service}", 400, HTTPHeaders(), None)
+        return response, {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
+
+    for operation in operations:
+        client.meta.events.register_first(f"before-call.{service}.{operation}", refuse)
+
+    def undo() -> None:
+        for operation in operations:
+            client.meta.events.unregister(f"before-call.{service}.{operation}", refuse)
+
+    return calls, undo
+
+
+@pytest.fixture
+def failing_writes(app_module: ModuleType) -> Iterator[list[str]]:
+    """Every write of CallbackFunction to the table is throttled."""
+    calls, undo = _refuse(
+        "dynamodb",
+        ("UpdateItem", "PutItem"),
+        "ProvisionedThroughputExceededException",
+        app_module.store.client,
+    )
+    yield calls
+    undo()
+
+
+@pytest.fixture
+def failing_queue(app_module: ModuleType) -> Iterator[list[str]]:
+    """SQS refuses CallbackFunction's messages too."""
+    calls, undo = _refuse(
+        "sqs", ("SendMessage",), "ServiceUnavailable", app_module.retry_queue.client
+    )
+    yield calls
+    undo()

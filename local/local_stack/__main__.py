@@ -22,8 +22,9 @@ from local_stack.emulator import (
     start_server,
 )
 from local_stack.http_front import console, make_server, serve_in_thread
+from local_stack.queue import QueueMapping
 from local_stack.stream import StreamMapping
-from local_stack.template import stream_mapping
+from local_stack.template import queue_mapping, stream_mapping
 
 HOST = "127.0.0.1"
 
@@ -53,6 +54,7 @@ def main() -> None:
 
     # Imported after the environment is in place, as Lambda imports them at cold start.
     import alert_handler.app as alerts
+    import retry_handler.app as retries
     from callback_handler.app import lambda_handler
 
     http = make_server(HOST, port, lambda_handler)
@@ -72,11 +74,19 @@ def main() -> None:
         ),
     )
     mapping.start()
+    retry_mapping = QueueMapping(
+        sqs_client=client("sqs", endpoint),
+        queue_url=resources.retry_queue_url,
+        handler=retries.lambda_handler,
+        mapping=queue_mapping("IngestRetryFunction"),
+    )
+    retry_mapping.start()
     api = f"http://{HOST}:{http.server_address[1]}"
     console(f"AWS emulator  {endpoint}  (region {REGION}, any credentials)")
     console(f"  table {resources.table_name}, topic {resources.topic_arn}")
     console(f"  alerts queue {ALERT_QUEUE_NAME}: {resources.alert_queue_url}")
     console(f"  alert dead letters: {resources.alert_dlq_url}")
+    console(f"  retry queue: {resources.retry_queue_url} (dead letters: {resources.retry_dlq_url})")
     console(f"callback API  {api}  (token: {shown})")
     console(f"  try: curl -s -X POST \"{api}/callbacks/umedia/transcode?token={shown}\" "
             "-H 'Content-Type: application/json' -d @events/umedia/transcode.json")  # fmt: skip
@@ -88,6 +98,7 @@ def main() -> None:
     stop.wait()
     console("stopping")
     mapping.stop()
+    retry_mapping.stop()
     http.shutdown()
     moto.stop()
 

@@ -10,7 +10,12 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-from local_stack.template import table_definition, table_ttl_attribute
+from local_stack.template import (
+    max_receive_count,
+    queue_attributes,
+    table_definition,
+    table_ttl_attribute,
+)
 
 REGION = "us-east-1"
 TABLE_NAME = "media-callbacks"
@@ -18,6 +23,8 @@ TOPIC_NAME = "moderation-alerts"
 ALERT_QUEUE_NAME = "moderation-alerts-local"
 ALERT_DLQ_NAME = "media-callbacks-alert-dlq"
 SECRET_NAME = "media-callbacks/callback-token"
+RETRY_QUEUE_NAME = "media-callbacks-ingest-retry"
+RETRY_DLQ_NAME = "media-callbacks-ingest-retry-dlq"
 
 # moto accepts any credentials; fixed fake ones keep every client pointed at the emulator.
 FAKE_CREDENTIALS = {
@@ -38,6 +45,8 @@ class Resources:
     alert_queue_url: str
     alert_dlq_url: str
     secret_arn: str
+    retry_queue_url: str
+    retry_dlq_url: str
 
 
 def client(service: str, endpoint: str) -> Any:
@@ -86,6 +95,20 @@ def create_resources(endpoint: str, token: str) -> Resources:
         Attributes={"RawMessageDelivery": "true"},
     )
     dlq_url = sqs.create_queue(QueueName=ALERT_DLQ_NAME)["QueueUrl"]
+    retry_dlq_url = sqs.create_queue(
+        QueueName=RETRY_DLQ_NAME, Attributes=queue_attributes("IngestRetryDeadLetterQueue")
+    )["QueueUrl"]
+    retry_dlq_arn = sqs.get_queue_attributes(QueueUrl=retry_dlq_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    redrive = {
+        "deadLetterTargetArn": retry_dlq_arn,
+        "maxReceiveCount": max_receive_count("IngestRetryQueue"),
+    }
+    retry_url = sqs.create_queue(
+        QueueName=RETRY_QUEUE_NAME,
+        Attributes={**queue_attributes("IngestRetryQueue"), "RedrivePolicy": json.dumps(redrive)},
+    )["QueueUrl"]
     secret_arn = client("secretsmanager", endpoint).create_secret(
         Name=SECRET_NAME, SecretString=token
     )["ARN"]
@@ -97,6 +120,8 @@ def create_resources(endpoint: str, token: str) -> Resources:
         alert_queue_url=queue_url,
         alert_dlq_url=dlq_url,
         secret_arn=secret_arn,
+        retry_queue_url=retry_url,
+        retry_dlq_url=retry_dlq_url,
     )
 
 
@@ -108,6 +133,7 @@ def function_environment(resources: Resources, **extra: str) -> dict[str, str]:
         "TABLE_NAME": resources.table_name,
         "CALLBACK_TOKEN_SECRET": resources.secret_arn,
         "ALERT_TOPIC_ARN": resources.topic_arn,
+        "INGEST_QUEUE_URL": resources.retry_queue_url,
         "POWERTOOLS_SERVICE_NAME": "media-callbacks",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",

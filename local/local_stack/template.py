@@ -69,3 +69,24 @@ def stream_mapping(function_id: str = "AlertFunction") -> dict[str, Any]:
     events: dict[str, Any] = resource(function_id)["Properties"]["Events"]
     [props] = [e["Properties"] for e in events.values() if e["Type"] == "DynamoDB"]
     return dict(props)
+
+
+def queue_mapping(function_id: str = "IngestRetryFunction") -> dict[str, Any]:
+    """The SQS event source of a function: batch size, response types."""
+    events: dict[str, Any] = resource(function_id)["Properties"]["Events"]
+    [props] = [e["Properties"] for e in events.values() if e["Type"] == "SQS"]
+    return dict(props)
+
+
+def queue_attributes(logical_id: str) -> dict[str, str]:
+    """CreateQueue attributes for a queue the template declares (redrive resolved by caller)."""
+    props = resource(logical_id)["Properties"]
+    attributes = {}
+    for name in ("VisibilityTimeout", "MessageRetentionPeriod"):
+        if name in props:
+            attributes[name] = str(props[name])
+    return attributes
+
+
+def max_receive_count(logical_id: str) -> int:
+    return int(resource(logical_id)["Properties"]["RedrivePolicy"]["maxReceiveCount"])

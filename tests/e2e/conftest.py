@@ -20,7 +20,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-token-abcdef"
-IMPORT_ROOTS = ("layers/common", "functions/callback", "functions/alerts", "local")
+IMPORT_ROOTS = (
+    "layers/common",
+    "functions/callback",
+    "functions/alerts",
+    "functions/retry",
+    "local",
+)
 
 
 @dataclass

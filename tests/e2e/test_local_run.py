@@ -143,6 +143,14 @@ def test_emulator_holds_the_contract_resources(local_run: LocalRun) -> None:
     assert subscription["Endpoint"].endswith(":moderation-alerts-local")
     attributes = sns.get_subscription_attributes(SubscriptionArn=subscription["SubscriptionArn"])
     assert attributes["Attributes"]["RawMessageDelivery"] == "true"
+    sqs = local_run.client("sqs")
+    retry = sqs.get_queue_url(QueueName="media-callbacks-ingest-retry")["QueueUrl"]
+    redrive = json.loads(
+        sqs.get_queue_attributes(QueueUrl=retry, AttributeNames=["RedrivePolicy"])["Attributes"][
+            "RedrivePolicy"
+        ]
+    )
+    assert redrive["deadLetterTargetArn"].endswith(":media-callbacks-ingest-retry-dlq")
     secret = local_run.client("secretsmanager").get_secret_value(
         SecretId="media-callbacks/callback-token"
     )

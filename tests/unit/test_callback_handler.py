@@ -13,7 +13,6 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.awsrequest import AWSResponse, HTTPHeaders
 
 from conftest import TABLE, Invoke, load_app, scan
 from helpers import ROOT, TOKEN, callback_event, event_bytes
@@ -316,34 +315,17 @@ def test_the_token_never_reaches_an_item_a_response_or_a_log(
 # --- the table fails -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def failing_writes(app_module: ModuleType) -> Iterator[list[str]]:
-    """Every write to the table is throttled, as in an outage that outlasts the SDK's retries."""
-    calls: list[str] = []
-
-    def throttle(model: Any, **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
-        calls.append(model.name)
-        error = {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}
-        response = AWSResponse("https://dynamodb", 400, HTTPHeaders(), None)
-        return response, {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
-
-    events = app_module.store.client.meta.events
-    for operation in ("UpdateItem", "PutItem"):
-        events.register_first(f"before-call.dynamodb.{operation}", throttle)
-    yield calls
-    for operation in ("UpdateItem", "PutItem"):
-        events.unregister(f"before-call.dynamodb.{operation}", throttle)
-
-
-def test_table_failure_is_503_with_nothing_half_written(
-    invoke: Invoke, aws: Any, failing_writes: list[str]
+def test_table_and_queue_both_failing_is_503_with_nothing_half_written(
+    invoke: Invoke, aws: Any, failing_writes: list[str], failing_queue: list[str]
 ) -> None:
     event = callback_event("/callbacks/umedia/transcode", event_bytes("umedia/transcode"))
     assert invoke(event) == (503, {"status": "retry"})
     bad = callback_event("/callbacks/umedia/transcode", b"{bad")
     assert invoke(bad) == (503, {"status": "retry"})  # the rejected item cannot be kept either
     assert failing_writes == ["UpdateItem", "PutItem"]
+    assert failing_queue == ["SendMessage", "SendMessage"]
     assert scan(aws["dynamodb"]) == []
+    assert "Messages" not in aws["sqs"].receive_message(QueueUrl=aws["retry_queue"])
 
 
 # --- look-ups and health -------------------------------------------------------------------------

@@ -74,7 +74,7 @@ def test_other_settings_errors_name_the_variable() -> None:
     with pytest.raises(ConfigError, match="TABLE_NAME: Field required"):
         load_settings({"CALLBACK_TOKEN": "x"})
     with pytest.raises(ConfigError, match="CALLBACK_TOKEN_SECRET"):
-        load_settings({"TABLE_NAME": "table"})
+        load_settings({"TABLE_NAME": "table"}).require_token_source()
     with pytest.raises(ConfigError, match="RETENTION_DAYS"):
         load_settings({"TABLE_NAME": "table", "CALLBACK_TOKEN": "x", "RETENTION_DAYS": "-1"})
 

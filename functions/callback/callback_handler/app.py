@@ -24,12 +24,15 @@ from media_callbacks.ingest import (
 )
 from media_callbacks.observability import logger
 from media_callbacks.results import VENDORS
+from media_callbacks.retry import QueueUnavailable, RetryQueue
 from media_callbacks.settings import settings
 from media_callbacks.storage import ResultStore, StorageUnavailable
 
 config = settings()  # a bad environment fails here, at cold start
+config.require_token_source()
 store = ResultStore(config.table_name, retention_days=config.retention_days)
-ingestor = Ingestor(store, config.thresholds)
+retry_queue = RetryQueue(config.ingest_queue_url) if config.ingest_queue_url else None
+ingestor = Ingestor(store, config.thresholds, fallback=retry_queue)
 verifier = TokenVerifier(
     secret_id=config.callback_token_secret,
     static_token=config.callback_token,
@@ -45,6 +48,7 @@ def _json(status_code: int, body: dict[str, Any]) -> Response[Any]:
 
 
 @app.exception_handler(StorageUnavailable)  # type: ignore[untyped-decorator]
+@app.exception_handler(QueueUnavailable)  # type: ignore[untyped-decorator]
 @app.exception_handler(SecretUnavailable)  # type: ignore[untyped-decorator]
 def _unavailable(exc: Exception) -> Response[Any]:
     logger.error(

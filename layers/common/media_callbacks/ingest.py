@@ -7,12 +7,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from media_callbacks.normalise import RejectedPayload, check_route, normalise
 from media_callbacks.observability import count as count_metric
 from media_callbacks.observability import logger
-from media_callbacks.storage import ItemRefused, ResultStore
+from media_callbacks.storage import ItemRefused, ResultStore, StorageUnavailable
 from media_callbacks.thresholds import Level
 
 TOKEN_QUERY = "token"  # noqa: S105 (a parameter name, not a secret)
@@ -65,14 +65,46 @@ def count(vendor: str, kind: str | None, outcome: str) -> None:
     count_metric("Callbacks", Vendor=vendor, Kind=known, Outcome=outcome)
 
 
+class Fallback(Protocol):
+    """Where a callback goes when the table does not answer (the retry queue)."""
+
+    def put(self, delivery: Delivery) -> str: ...
+
+
 class Ingestor:
-    def __init__(self, store: ResultStore, thresholds: dict[str, Level]) -> None:
+    def __init__(
+        self, store: ResultStore, thresholds: dict[str, Level], fallback: Fallback | None = None
+    ) -> None:
         self.store = store
         self.thresholds = thresholds
+        self.fallback = fallback
 
     def ingest(self, delivery: Delivery, *, keep_rejected: bool = True) -> Answer:
         """Store the callback; a body that cannot be stored is kept as a rejected item, unless
-        `keep_rejected` is false (a replay of a body that is already kept)."""
+        `keep_rejected` is false (a replay of a body that is already kept). When the table does
+        not answer, the request goes to the fallback queue (202), or StorageUnavailable rises."""
+        try:
+            return self._ingest(delivery, keep_rejected)
+        except StorageUnavailable:
+            if self.fallback is None:
+                raise
+            message_id = self.fallback.put(delivery)  # QueueUnavailable: nothing was written
+        count(delivery.vendor, delivery.kind, "queued")
+        logger.warning(
+            f"table unavailable: {delivery.route} queued for retry",
+            extra={"outcome": "queued", "message_id": message_id},
+        )
+        return Answer(
+            202,
+            {
+                "status": "queued",
+                "vendor": delivery.vendor,
+                "kind": delivery.kind,
+                "request_id": delivery.request_id,
+            },
+        )
+
+    def _ingest(self, delivery: Delivery, keep_rejected: bool) -> Answer:
         try:
             check_route(delivery.vendor, delivery.kind)
             data = self._json(delivery.body)

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from media_callbacks.thresholds import Level, ThresholdsError, parse_thresholds
 
@@ -26,13 +26,16 @@ class Settings(BaseModel):
     token_cache_seconds: int = Field(default=300, ge=0)
     retention_days: int = Field(default=0, ge=0)
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, gt=0)
+    ingest_queue_url: str | None = None
+    retry_backoff_seconds: float = Field(default=30, ge=0)
     thresholds: dict[str, Level]
 
-    @model_validator(mode="after")
-    def _token_source(self) -> Settings:
+    def require_token_source(self) -> None:
+        """The callback API needs a token; the other functions do not."""
         if not self.callback_token_secret and not self.callback_token:
-            raise ValueError("set CALLBACK_TOKEN_SECRET (AWS) or CALLBACK_TOKEN (local)")
-        return self
+            raise ConfigError(
+                "invalid configuration: set CALLBACK_TOKEN_SECRET (AWS) or CALLBACK_TOKEN (local)"
+            )
 
 
 ENV = {
@@ -42,6 +45,8 @@ ENV = {
     "token_cache_seconds": "CALLBACK_TOKEN_CACHE_SECONDS",
     "retention_days": "RETENTION_DAYS",
     "max_body_bytes": "MAX_BODY_BYTES",
+    "ingest_queue_url": "INGEST_QUEUE_URL",
+    "retry_backoff_seconds": "RETRY_BACKOFF_SECONDS",
 }
 
 

@@ -141,9 +141,11 @@ class ResultStore:
     ) -> WriteOutcome:
         """Store the result unless it is a duplicate or a failure after a success.
 
-        One UpdateItem, no read: the condition refuses a duplicate (same payload hash) and a
-        failed result over a succeeded one; on refusal the old item comes back with the error and
-        tells which. Otherwise every attribute is replaced and `revision` goes up by one.
+        One UpdateItem, no read: the condition refuses a duplicate (same payload hash), a
+        failed result over a succeeded one, and a result that arrived before the stored one (a
+        request that waited in the retry queue, or a replay); on refusal the old item comes back
+        with the error and tells which. Otherwise every attribute is replaced and `revision` goes
+        up by one.
         """
         source = result.source_url
         attributes: dict[str, Any] = {
@@ -183,12 +185,13 @@ class ResultStore:
             else:
                 values[f":v{i}"] = to_dynamodb(value)
                 sets.append(f"#a{i} = :v{i}")
-        names["#rev"], names["#sha"] = "revision", "payload_sha256"
+        names["#rev"], names["#sha"], names["#ra"] = "revision", "payload_sha256", "received_at"
+        values[":ra"] = {"S": received_at}
         update = "SET " + ", ".join(sets)
         if removes:
             update += " REMOVE " + ", ".join(removes)
         update += " ADD #rev :one"
-        condition = "attribute_not_exists(pk) OR (#sha <> :sha"
+        condition = "attribute_not_exists(pk) OR (#sha <> :sha AND #ra <= :ra"
         if result.status == "failed":
             condition += " AND #status <> :succeeded"
             names["#status"] = "status"

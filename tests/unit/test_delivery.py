@@ -1,0 +1,180 @@
+"""Nothing lost when the table fails: the retry queue, its consumer, ordering and dead letters."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from conftest import TABLE, Invoke, _refuse, scan
+from helpers import callback_event, event_bytes, event_json
+from local_stack.queue import QueueMapping
+from local_stack.template import max_receive_count, queue_mapping
+from media_callbacks.retry import backoff_seconds, decode, encode
+
+
+@pytest.fixture
+def retries(app_module: ModuleType, aws: dict[str, Any]) -> QueueMapping:
+    """IngestRetryFunction behind the SQS event source mapping, as in AWS."""
+    import retry_handler.app as retry_app
+
+    retry_app = importlib.reload(retry_app)
+    return QueueMapping(
+        sqs_client=aws["sqs"],
+        queue_url=aws["retry_queue"],
+        handler=retry_app.lambda_handler,
+        mapping=queue_mapping(),
+    )
+
+
+def results(aws: dict[str, Any]) -> list[dict[str, Any]]:
+    return [i for i in scan(aws["dynamodb"]) if i["pk"].startswith("TASK#")]
+
+
+def queued(aws: dict[str, Any], url_key: str = "retry_queue") -> list[dict[str, Any]]:
+    response = aws["sqs"].receive_message(
+        QueueUrl=aws[url_key], MaxNumberOfMessages=10, VisibilityTimeout=0
+    )
+    return list(response.get("Messages", []))
+
+
+def test_table_down_queue_up_is_202_and_stored_once_the_table_is_back(
+    invoke: Invoke, aws: dict[str, Any], failing_writes: list[str], retries: QueueMapping
+) -> None:
+    body = event_bytes("umedia/moderation")
+    event = callback_event("/callbacks/umedia/moderation", body, headers={"User-Agent": "UMedia"})
+    status, answer = invoke(event)
+    assert status == 202
+    assert answer == {
+        "status": "queued",
+        "vendor": "umedia",
+        "kind": "moderation",
+        "request_id": event["requestContext"]["requestId"],
+    }
+    assert results(aws) == []
+    [message] = queued(aws)
+    delivery = decode(message["Body"])
+    assert delivery.body == body
+    assert delivery.route == "POST /callbacks/umedia/moderation"
+    assert delivery.headers["User-Agent"] == "UMedia"
+    assert "token" not in json.dumps(delivery.query) + json.dumps(delivery.headers).lower()
+
+    # the table is still down: the consumer fails too and the message stays for a later attempt
+    assert retries.run_once() == 1
+    assert results(aws) == []
+    assert len(queued(aws)) == 1
+    assert failing_writes.count("UpdateItem") == 2
+
+
+def test_once_the_table_answers_the_queued_callback_is_stored_exactly_once(
+    app_module: ModuleType, aws: dict[str, Any], retries: QueueMapping
+) -> None:
+    from local_stack.apigw import FakeLambdaContext
+
+    calls, undo = _refuse(
+        "dynamodb", ("UpdateItem", "PutItem"), "InternalServerError", app_module.store.client
+    )
+    event = callback_event("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
+    assert app_module.lambda_handler(event, FakeLambdaContext())["statusCode"] == 202
+    assert app_module.lambda_handler(event, FakeLambdaContext())["statusCode"] == 202  # resent
+    undo()
+    while retries.run_once():
+        pass
+    [item] = results(aws)
+    assert (item["task_id"], item["revision"], item["flagged"]) == ("1", 1, True)
+    assert item["payload"] == event_bytes("umedia/moderation").decode()
+    assert queued(aws) == []
+    assert calls == ["UpdateItem", "UpdateItem"]
+
+
+def test_a_queued_callback_never_overwrites_a_newer_direct_one(
+    app_module: ModuleType, invoke: Invoke, aws: dict[str, Any], retries: QueueMapping
+) -> None:
+    _, undo = _refuse("dynamodb", ("UpdateItem",), "ThrottlingException", app_module.store.client)
+    older = event_json("umedia/transcode") | {"dest_video_url": "http://h/old.mp4"}
+    assert invoke(callback_event("/callbacks/umedia/transcode", older))[0] == 202
+    undo()
+    newer = event_json("umedia/transcode") | {"dest_video_url": "http://h/new.mp4"}
+    assert invoke(callback_event("/callbacks/umedia/transcode", newer))[1]["status"] == "stored"
+    retries.run_once()
+    [item] = results(aws)
+    assert item["result"]["dest_video_url"] == "http://h/new.mp4"
+    assert item["revision"] == 1
+    assert queued(aws) == []  # handled (ignored), not retried
+
+
+def test_a_poison_message_ends_in_the_dead_letter_queue(
+    aws: dict[str, Any], retries: QueueMapping
+) -> None:
+    aws["sqs"].send_message(QueueUrl=aws["retry_queue"], MessageBody='{"not": "a callback"}')
+    for _ in range(max_receive_count("IngestRetryQueue") + 2):
+        retries.run_once()
+    assert queued(aws) == []
+    [dead] = queued(aws, "retry_dlq")
+    assert dead["Body"] == '{"not": "a callback"}'
+
+
+def test_retries_back_off_exponentially() -> None:
+    assert [backoff_seconds(n, 30) for n in range(1, 8)] == [30, 60, 120, 240, 480, 900, 900]
+    assert backoff_seconds(1, 0) == 0
+
+
+def test_the_queued_message_carries_any_body_compressed() -> None:
+    from media_callbacks.ingest import Delivery
+
+    body = "审核".encode("gbk") + b"\x00\xff" * 1000
+    delivery = Delivery(route="POST /callbacks/ctyun", vendor="ctyun", kind=None, body=body,
+                        received_at="2026-01-01T00:00:00.000000Z", request_id="r")  # fmt: skip
+    text = encode(delivery)
+    assert len(text) < 600  # compressed
+    assert decode(text) == delivery
+    with pytest.raises(ValueError, match="not a queued callback"):
+        decode('{"format": 1, "route": 3}')
+
+
+def test_only_one_alert_after_the_outage(
+    app_module: ModuleType, aws: dict[str, Any], retries: QueueMapping
+) -> None:
+    """Flagged result queued, resent by the vendor, stored after the outage: one alert."""
+    import boto3
+
+    from local_stack.apigw import FakeLambdaContext
+    from local_stack.stream import StreamMapping
+    from local_stack.template import stream_mapping
+
+    sns, sqs = boto3.client("sns"), aws["sqs"]
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    inbox = sqs.create_queue(QueueName="inbox")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn["QueueArn"],
+                  Attributes={"RawMessageDelivery": "true"})  # fmt: skip
+    import os
+
+    os.environ["ALERT_TOPIC_ARN"] = topic
+    import alert_handler.app as alert_app
+
+    alert_app = importlib.reload(alert_app)
+    _, undo = _refuse(
+        "dynamodb", ("UpdateItem", "PutItem"), "InternalServerError", app_module.store.client
+    )
+    event = callback_event("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
+    for _ in range(2):
+        assert app_module.lambda_handler(event, FakeLambdaContext())["statusCode"] == 202
+    undo()
+    while retries.run_once():
+        pass
+    table = aws["dynamodb"].describe_table(TableName=TABLE)["Table"]
+    StreamMapping(
+        streams_client=boto3.client("dynamodbstreams"),
+        sqs_client=sqs,
+        stream_arn=table["LatestStreamArn"],
+        handler=alert_app.lambda_handler,
+        mapping=stream_mapping(),
+        on_failure_queue_url=aws["retry_dlq"],
+    ).run_once()
+    messages = sqs.receive_message(QueueUrl=inbox, MaxNumberOfMessages=10).get("Messages", [])
+    assert len(messages) == 1
+    os.environ.pop("ALERT_TOPIC_ARN")
