@@ -51,11 +51,17 @@ typecheck: $(VENV)/.installed
 	@echo "--- mypy"
 	$(VENV)/bin/mypy
 
-template: $(TOOLS)/.installed
+template: $(TOOLS)/.installed $(VENV)/.installed
 	@echo "--- sam validate --lint, cfn-lint, checkov"
 	$(TOOLS)/bin/sam validate --lint --template template.yaml
 	$(TOOLS)/bin/cfn-lint template.yaml
 	$(TOOLS)/bin/checkov --quiet --compact --skip-download --framework cloudformation -f template.yaml
+	@# checkov leaves out resources whose condition is false with the default parameters:
+	@# scan again with every optional part switched on
+	$(PY) scripts/template_variant.py .aws-sam/variants/all-on/template.yaml \
+	  EnableHttpFrontDoor=true EnableSnapStart=true AllowedSourceCidrs=203.0.113.0/24 AlarmEmail=ops@example.com
+	$(TOOLS)/bin/checkov --quiet --compact --skip-download --framework cloudformation \
+	  -f .aws-sam/variants/all-on/template.yaml
 
 unit: $(VENV)/.installed
 	@echo "--- pytest (unit, handler and end-to-end)"

@@ -46,6 +46,8 @@ def get_item(run: LocalRun, vendor: str, task_id: str, kind: str) -> dict[str, A
         ("/callbacks/umedia", "umedia/moderation-mixed", "umedia", "moderation", True),
         ("/callbacks/ctyun", "ctyun/ai-content-review", "ctyun", "moderation", True),
         ("/callbacks/ctyun", "ctyun/other-event", "ctyun", "event", False),
+        ("/callbacks/ctyun", "ctyun/transcode-complete", "ctyun", "transcode", False),
+        ("/callbacks/ctyun", "ctyun/snapshot-complete", "ctyun", "snapshot", False),
     ],
 )
 def test_each_route_stores_the_callback(

@@ -205,7 +205,7 @@ def test_inferred_route_and_ctyun_route(invoke: Invoke, aws: Any) -> None:
         ("/callbacks/umedia", event_bytes("umedia/transcode-failed"), "/callbacks/umedia/{kind}"),
         ("/callbacks/umedia/moderation", event_bytes("umedia/moderation-bad-rate"),
          "invalid_image_list.0.rate"),
-        ("/callbacks/ctyun", b'{"eventType": "AIContentReviewComplete"}', "taskId: Field required"),
+        ("/callbacks/ctyun", b'{"eventType": "AIContentReviewComplete"}', "status: Field required"),
     ],
 )  # fmt: skip
 def test_bad_bodies_are_stored_raw_and_answered_400(

@@ -282,11 +282,16 @@ def test_ctyun_other_review_sections_are_judged_by_their_label() -> None:
         "taskId": "t",
         "status": "success",
         "aiVideoContentReviewInfo": {
-            "politics": {"status": "SUCCESS", "output": {"label": "Politics", "segmentSet": [
-                {"confidence": 81, "label": "leader", "url": "https://x/1.jpg"}]}},
+            "politics": {
+                "status": "SUCCESS",
+                "output": {
+                    "label": "Politics",
+                    "segmentSet": [{"confidence": 81, "label": "leader", "url": "https://x/1.jpg"}],
+                },
+            },
             "ad": "not a section",
         },
-    }  # fmt: skip
+    }
     result = normalise("ctyun", None, payload, DEFAULT_THRESHOLDS)
     assert result.moderation is not None
     [finding] = result.moderation.findings
@@ -300,3 +305,91 @@ def test_snapshot_url_expansion() -> None:
     ]
     assert expand_snapshot_urls("https://h/a.jpg", ["1"]) == ["https://h/a.jpg"]
     assert expand_snapshot_urls(None, ["1"]) == []
+
+
+def test_ctyun_transcode_complete_on_demand_with_two_outputs() -> None:
+    result = ctyun("ctyun/transcode-complete")
+    assert (result.kind, result.status, result.task_id) == (
+        "transcode",
+        "succeeded",
+        "0001#tc85118429465b99a794951ffd4310",
+    )
+    assert result.video_id == "147362d5167641419854b9859c114820"
+    outputs = result.result["outputs"]
+    assert [o["url"] for o in outputs] == [
+        "https://sampleout.gdoss.xstore.ctyun.cn/outputdir/147362d5-720p.mp4",
+        "https://sampleout.gdoss.xstore.ctyun.cn/outputdir/147362d5-360p.mp4",
+    ]
+    assert (outputs[1]["size"], outputs[1]["bitrate"], outputs[1]["duration"]) == (
+        4194304,
+        600,
+        587.2,
+    )  # numbers sent as strings
+    assert outputs[0]["streams"][0]["width"] == 1280
+    assert result.result["dest_video_url"] == outputs[0]["url"]
+    assert (result.result["duration"], result.result["file_size"]) == (587.2, 10485760)
+    assert result.moderation is None
+
+
+def test_ctyun_workflow_shape_uses_workflow_id() -> None:
+    transcode = ctyun("ctyun/transcode-complete-workflow")
+    assert transcode.video_id is None
+    assert transcode.result["workflow_id"] == "wf-7f3c2a"
+    assert [o["format"] for o in transcode.result["outputs"]] == ["m3u8"]  # one object, not a list
+    snapshot = ctyun("ctyun/snapshot-complete-workflow")
+    assert snapshot.task_id == "wf-7f3c2a"  # no taskId and no videoID: the workflow id
+    review = ctyun("ctyun/ai-content-review-workflow")
+    assert review.moderation is not None
+    [finding] = review.moderation.findings
+    assert (finding.category, finding.label, finding.suggestion) == ("terrorism", "flag", "block")
+
+
+def test_ctyun_snapshot_complete_expands_time_points() -> None:
+    result = ctyun("ctyun/snapshot-complete")
+    assert result.kind == "snapshot"
+    assert result.result["image_urls"] == [
+        "https://sampleout.gdoss.xstore.ctyun.cn/outputdir/shot-0.jpg",
+        "https://sampleout.gdoss.xstore.ctyun.cn/outputdir/shot-10.jpg",
+        "https://sampleout.gdoss.xstore.ctyun.cn/outputdir/shot-20.jpg",
+    ]
+    assert result.result["image_count"] == 3
+    [shot] = result.result["snapshots"]
+    assert shot["web_vtt_url"] == "https://sampleout.gdoss.xstore.ctyun.cn/outputdir/shot.vtt"
+    several = ctyun("ctyun/snapshot-complete-workflow")
+    assert several.result["image_urls"] == [
+        "https://sampleout.gdoss.xstore.ctyun.cn/workflow/clip/sprite-5.jpg",
+        "https://sampleout.gdoss.xstore.ctyun.cn/workflow/clip/sprite-15.jpg",
+        "https://sampleout.gdoss.xstore.ctyun.cn/workflow/clip/cover.jpg",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("ctyun/transcode-complete-failed", "transcode"),
+        ("ctyun/snapshot-complete-failed", "snapshot"),
+    ],
+)
+def test_ctyun_failed_transcode_and_snapshot(name: str, kind: str) -> None:
+    result = ctyun(name)
+    assert (result.kind, result.status) == (kind, "failed")
+    assert result.message
+
+
+def test_ctyun_new_events_are_strict_where_it_matters() -> None:
+    with pytest.raises(RejectedPayload, match=r"transcodeInfo\.0\.size"):
+        normalise(
+            "ctyun",
+            None,
+            {
+                "eventType": "TranscodeComplete",
+                "taskId": "t",
+                "status": "SUCCESS",
+                "transcodeInfo": {"size": -1},
+            },
+            DEFAULT_THRESHOLDS,
+        )
+    with pytest.raises(RejectedPayload, match="status:"):
+        normalise(
+            "ctyun", None, {"eventType": "SnapshotComplete", "taskId": "t"}, DEFAULT_THRESHOLDS
+        )

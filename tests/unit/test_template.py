@@ -259,3 +259,47 @@ def test_the_dashboard_reads_the_metrics_the_code_emits() -> None:
     assert variables["Namespace"] == NAMESPACE
     searched = set(re.findall(r'\{\$\{Namespace\},([\w,]+)\} MetricName=\\"(\w+)\\"', text))
     assert searched == {(",".join(dims), name) for name, dims in emitted}
+
+
+def test_the_http_front_door_accepts_http_and_reaches_the_api_over_https_only() -> None:
+    door = RESOURCES["HttpFrontDoor"]
+    assert door["Condition"] == "FrontDoorOn"
+    assert TEMPLATE["Parameters"]["EnableHttpFrontDoor"]["Default"] == "false"
+    config = door["Properties"]["DistributionConfig"]
+    [origin] = config["Origins"]
+    assert "${CallbackApi}.execute-api" in origin["DomainName"]["Fn::Sub"]
+    assert origin["OriginPath"] == "/v1"
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert origin["CustomOriginConfig"]["OriginSSLProtocols"] == ["TLSv1.2"]
+    behavior = config["DefaultCacheBehavior"]
+    assert behavior["ViewerProtocolPolicy"] == "allow-all"  # http and https in
+    assert "POST" in behavior["AllowedMethods"]
+    caching_disabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+    all_viewer_except_host = "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # query strings and headers
+    assert behavior["CachePolicyId"] == caching_disabled
+    assert behavior["OriginRequestPolicyId"] == all_viewer_except_host
+    assert "ForwardedValues" not in behavior  # no legacy settings that could cache
+
+
+def test_the_front_door_outputs_http_callback_urls_only_when_enabled() -> None:
+    outputs = {k: v for k, v in TEMPLATE["Outputs"].items() if k.startswith("Http")}
+    assert {"HttpUMediaTranscodeCallbackUrl", "HttpCtyunCallbackUrl"} <= set(outputs)
+    for output in outputs.values():
+        assert output["Condition"] == "FrontDoorOn"
+        assert output["Value"]["Fn::Sub"].startswith("http://${HttpFrontDoor.DomainName}")
+
+
+def test_the_retry_queue_has_backoff_room_and_a_dead_letter_queue() -> None:
+    queue = RESOURCES["IngestRetryQueue"]["Properties"]
+    timeout = TEMPLATE["Globals"]["Function"]["Timeout"]
+    assert queue["VisibilityTimeout"] >= 6 * timeout
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["IngestRetryDeadLetterQueue", "Arn"]
+    }
+    callback = FUNCTIONS["CallbackFunction"]["Properties"]
+    assert callback["Environment"]["Variables"]["INGEST_QUEUE_URL"] == {"Ref": "IngestRetryQueue"}
+    assert {
+        "SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["IngestRetryQueue", "QueueName"]}}
+    } in callback["Policies"]
+    consumer = FUNCTIONS["IngestRetryFunction"]["Properties"]["Events"]["RetryQueue"]["Properties"]
+    assert consumer["ScalingConfig"]["MaximumConcurrency"] >= 2

@@ -175,27 +175,72 @@ def _umedia_common(payload: p.UMediaPayload) -> dict[str, Any]:
 # --- CTyun -----------------------------------------------------------------------------------
 
 
+CTYUN_EVENTS: dict[str, tuple[str, type[p.CtyunEvent]]] = {
+    CTYUN_REVIEW_EVENT: ("moderation", p.CtyunContentReview),
+    "TranscodeComplete": ("transcode", p.CtyunTranscodeComplete),
+    "SnapshotComplete": ("snapshot", p.CtyunSnapshotComplete),
+}
+
+
 def normalise_ctyun(data: dict[str, Any], thresholds: dict[str, Level]) -> CallbackResult:
+    """AIContentReviewComplete, TranscodeComplete and SnapshotComplete in full; any other event
+    as kind `event`. On demand (videoID) and workflow (workflowId) shapes alike."""
     envelope = _parse(p.CtyunEvent, data, "event")
-    if envelope.event_type == CTYUN_REVIEW_EVENT:
-        return _ctyun_review(_parse(p.CtyunContentReview, data, "moderation"), thresholds)
-    task_id = envelope.task_id or envelope.video_id or envelope.workflow_id
+    kind, model = CTYUN_EVENTS.get(envelope.event_type, ("event", p.CtyunEvent))
+    event = _parse(model, data, kind) if model is not p.CtyunEvent else envelope
+    task_id = event.task_id or event.video_id or event.workflow_id
     if not task_id:
         raise RejectedPayload(
-            f"taskId: Field required (or videoID or workflowId) for event {envelope.event_type!r}",
-            kind="event",
+            f"taskId: Field required (or videoID or workflowId) for event {event.event_type!r}",
+            kind=kind,
         )
-    return CallbackResult(
-        vendor="ctyun",
-        kind="event",
-        task_id=task_id,
-        status="succeeded" if envelope.status in (None, "succeeded") else "failed",
-        message=envelope.task_message,
-        source_url=envelope.original_file_url,
-        event_time=envelope.event_time,
-        video_id=envelope.video_id,
-        result={"event_type": envelope.event_type, "workflow_id": envelope.workflow_id},
-    )
+    common: dict[str, Any] = {
+        "vendor": "ctyun",
+        "kind": kind,
+        "task_id": task_id,
+        "message": event.task_message,
+        "source_url": event.original_file_url,
+        "event_time": event.event_time,
+        "video_id": event.video_id,
+    }
+    result: dict[str, Any] = {"event_type": event.event_type, "workflow_id": event.workflow_id}
+    if isinstance(event, p.CtyunContentReview):
+        return _ctyun_review(event, thresholds, common, result)
+    if isinstance(event, p.CtyunTranscodeComplete):
+        outputs = [
+            {
+                "format": out.format,
+                "size": out.size,
+                "bitrate": out.bitrate,
+                "duration": out.duration,
+                "url": out.transcode_file_url,
+                "streams": out.stream_info or [],
+            }
+            for out in event.transcode_info or []
+        ]
+        first = outputs[0] if outputs else {}
+        result |= {
+            "outputs": outputs,
+            "dest_video_url": first.get("url"),
+            "duration": first.get("duration"),
+            "file_size": first.get("size"),
+        }
+    elif isinstance(event, p.CtyunSnapshotComplete):
+        snapshots: list[dict[str, Any]] = [
+            {
+                "type": shot.snapshot_type,
+                "urls": expand_snapshot_urls(shot.snapshot_regular, shot.time_list),
+                "web_vtt_url": shot.web_vtt_url,
+            }
+            for shot in event.snapshot_info or []
+        ]
+        urls = [url for shot in snapshots for url in shot["urls"]]
+        result |= {"snapshots": snapshots, "image_urls": urls, "image_count": len(urls)}
+    # events without a parsed status: none means it happened; anything unknown counts as failed
+    status = event.status if event.status in ("succeeded", "failed") else None
+    if status is None:
+        status = "succeeded" if event.status is None else "failed"
+    return CallbackResult.model_validate({**common, "status": status, "result": result})
 
 
 def expand_snapshot_urls(regular: str | None, times: list[str] | None) -> list[str]:
@@ -207,7 +252,12 @@ def expand_snapshot_urls(regular: str | None, times: list[str] | None) -> list[s
     return [regular.replace("{time}", t) for t in times or []]
 
 
-def _ctyun_review(event: p.CtyunContentReview, thresholds: dict[str, Level]) -> CallbackResult:
+def _ctyun_review(
+    event: p.CtyunContentReview,
+    thresholds: dict[str, Level],
+    common: dict[str, Any],
+    result: dict[str, Any],
+) -> CallbackResult:
     info = event.review
     sections: dict[str, p.CtyunSection] = {}
     snapshot_urls: list[str] = []
@@ -249,22 +299,14 @@ def _ctyun_review(event: p.CtyunContentReview, thresholds: dict[str, Level]) -> 
                     image_url=seg.url,
                 )
             )
-    return CallbackResult(
-        vendor="ctyun",
-        kind="moderation",
-        task_id=event.task_id,
-        status=event.status,
-        message=event.task_message,
-        source_url=event.original_file_url,
-        event_time=event.event_time,
-        video_id=event.video_id,
-        result={
-            "event_type": event.event_type,
-            "workflow_id": event.workflow_id,
-            "snapshot_urls": snapshot_urls,
-            "sections": summary,
-        },
-        moderation=_moderation(findings, thresholds),
+    result |= {"snapshot_urls": snapshot_urls, "sections": summary}
+    return CallbackResult.model_validate(
+        {
+            **common,
+            "status": event.status,
+            "result": result,
+            "moderation": _moderation(findings, thresholds),
+        }
     )
 
 

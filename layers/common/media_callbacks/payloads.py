@@ -174,6 +174,48 @@ class CtyunReviewInfo(Payload):
 class CtyunContentReview(CtyunEvent):
     """AIContentReviewComplete."""
 
-    task_id: TaskId = Field(alias="taskId")
     status: CtyunStatus
     review: CtyunReviewInfo | None = Field(default=None, alias="aiVideoContentReviewInfo")
+
+
+def _one_or_many(value: Any) -> Any:
+    """CTyun sends one output as an object, several as a list: always a list here."""
+    if value is None or isinstance(value, list):
+        return value
+    return [value]
+
+
+class CtyunTranscodeOutput(Payload):
+    format: Text = None
+    size: Count = None
+    bitrate: Number = Field(default=None, ge=0)
+    duration: Number = Field(default=None, ge=0)
+    transcode_file_url: Url = Field(default=None, alias="transcodeFileUrl")
+    stream_info: list[dict[str, Any]] | None = Field(default=None, alias="streamInfo")
+
+
+class CtyunTranscodeComplete(CtyunEvent):
+    """TranscodeComplete."""
+
+    status: CtyunStatus
+    transcode_info: Annotated[list[CtyunTranscodeOutput] | None, BeforeValidator(_one_or_many)] = (
+        Field(default=None, alias="transcodeInfo")
+    )
+
+
+class CtyunSnapshotOutput(Payload):
+    snapshot_type: Text = Field(default=None, alias="snapshotType")
+    time_list: list[Annotated[str, BeforeValidator(_task_id)]] | None = Field(
+        default=None, alias="timeList"
+    )
+    snapshot_regular: Url = Field(default=None, alias="snapshotRegular")
+    web_vtt_url: Url = Field(default=None, alias="webVTTUrl")
+
+
+class CtyunSnapshotComplete(CtyunEvent):
+    """SnapshotComplete."""
+
+    status: CtyunStatus
+    snapshot_info: Annotated[list[CtyunSnapshotOutput] | None, BeforeValidator(_one_or_many)] = (
+        Field(default=None, alias="snapshotInfo")
+    )
