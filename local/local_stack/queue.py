@@ -6,11 +6,11 @@ maxReceiveCount receives, as SQS does)."""
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from local_stack.apigw import FakeLambdaContext
+from local_stack.poller import Poller
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -30,7 +30,9 @@ def lambda_sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]
     }
 
 
-class QueueMapping:
+class QueueMapping(Poller):
+    name = "queue poller"
+
     def __init__(
         self,
         *,
@@ -49,8 +51,6 @@ class QueueMapping:
         self.batch_size = min(int(mapping.get("BatchSize", 10)), 10)
         self.partial = "ReportBatchItemFailures" in mapping.get("FunctionResponseTypes", [])
         self.function_name = function_name
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def run_once(self) -> int:
         """One receive and invocation; the number of messages handed to the function."""
@@ -75,21 +75,3 @@ class QueueMapping:
                     QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"]
                 )
         return len(messages)
-
-    def start(self, interval: float = 0.5) -> None:
-        def loop() -> None:
-            while not self._stop.is_set():
-                try:
-                    while self.run_once():
-                        pass
-                except Exception as exc:  # keep polling, as the managed poller would
-                    print(f"queue poller: {type(exc).__name__}: {exc}", flush=True)
-                self._stop.wait(interval)
-
-        self._thread = threading.Thread(target=loop, name="queue-mapping", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=5)

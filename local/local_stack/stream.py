@@ -9,7 +9,6 @@ batch's description to the on-failure SQS queue, as Lambda does.
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from local_stack.apigw import FakeLambdaContext
+from local_stack.poller import Poller
 
 Handler = Callable[[dict[str, Any], Any], Any]
 REGION = "us-east-1"
@@ -70,7 +70,9 @@ def matches_filters(record: dict[str, Any], filters: list[dict[str, str]]) -> bo
     return any(_matches(json.loads(f["Pattern"]), record, True) for f in filters)
 
 
-class StreamMapping:
+class StreamMapping(Poller):
+    name = "stream poller"
+
     def __init__(
         self,
         *,
@@ -98,8 +100,6 @@ class StreamMapping:
         self.backoff_seconds = backoff_seconds
         self.on_dead_letter = on_dead_letter
         self._iterators: dict[str, str | None] = {}
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     # --- reading the stream -----------------------------------------------------------------
 
@@ -194,26 +194,7 @@ class StreamMapping:
         if self.on_dead_letter:
             self.on_dead_letter(message)
 
-    # --- running in the background ---------------------------------------------------------------
-
     def run_once(self) -> int:
         records = self.poll()
         self.deliver(records)
         return len(records)
-
-    def start(self, interval: float = 0.2) -> None:
-        def loop() -> None:
-            while not self._stop.is_set():
-                try:
-                    self.run_once()
-                except Exception as exc:  # keep polling, as the managed poller would
-                    print(f"stream poller: {type(exc).__name__}: {exc}", flush=True)
-                self._stop.wait(interval)
-
-        self._thread = threading.Thread(target=loop, name="stream-mapping", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=5)

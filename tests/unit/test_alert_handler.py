@@ -39,7 +39,11 @@ class Setup:
         import alert_handler.app as alerts
 
         self.alerts: ModuleType = importlib.reload(alerts)
-        self.mapping = StreamMapping(
+        self.mapping = self.new_mapping()
+
+    def new_mapping(self) -> StreamMapping:
+        """The event source mapping of the template, reading the stream from its start."""
+        return StreamMapping(
             streams_client=self.streams,
             sqs_client=self.sqs,
             stream_arn=self.stream_arn,
@@ -209,14 +213,7 @@ def test_a_failing_record_is_reported_alone_and_the_rest_of_its_batch_goes_throu
 def test_a_record_that_keeps_failing_ends_in_the_dead_letter_queue(
     setup: Setup, failing_publish: list[str]
 ) -> None:
-    reader = StreamMapping(
-        streams_client=setup.streams,
-        sqs_client=setup.sqs,
-        stream_arn=setup.stream_arn,
-        handler=setup.alerts.lambda_handler,
-        mapping=stream_mapping(),
-        on_failure_queue_url=setup.dlq_url,
-    )
+    reader = setup.new_mapping()
     poison = event_json("umedia/moderation") | {"task_id": "poison"}
     setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
     setup.post("/callbacks/umedia/moderation", poison)
