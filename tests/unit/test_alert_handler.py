@@ -265,3 +265,23 @@ def test_stream_records_become_lambda_records() -> None:
     assert record["dynamodb"]["ApproximateCreationDateTime"] == 1767225600
     assert record["eventSourceARN"] == "arn:stream"
     assert record["eventSource"] == "aws:dynamodb"
+
+
+def test_a_ledger_that_cannot_be_completed_after_a_publish_does_not_publish_twice(
+    setup: Setup,
+) -> None:
+    from conftest import _refuse
+
+    setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
+    records = flagged(setup.records())
+    refused, undo = _refuse(
+        "dynamodb", ("UpdateItem",), "InternalServerError", setup.alerts.ledger.client
+    )
+    assert setup.invoke(records) == {"batchItemFailures": []}  # the alert is out: done
+    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+    with pytest.raises(BatchProcessingError):  # a redelivery meanwhile is held back, whole
+        setup.invoke(records)  # batch failed: Lambda retries it later, nothing is published
+    undo()
+    assert refused == ["UpdateItem"]
+    assert len(setup.received(setup.all_url)) == 1

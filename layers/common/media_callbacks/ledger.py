@@ -4,7 +4,8 @@ What Powertools idempotency does, as conditional writes on the function's botoco
 (its DynamoDB layer imports boto3, and s3transfer with it, on every cold start):
 
 1. `begin`: PutItem `ALERT#<alert_id>` with status INPROGRESS, unless a record exists that is
-   COMPLETED, or INPROGRESS and not yet expired (another invocation is publishing it);
+   COMPLETED, or INPROGRESS and not yet expired (another invocation is publishing it, or one
+   crashed mid-way: the record is retried once the mark expires);
 2. publish;
 3. `complete` marks it COMPLETED with the message id; `abandon` deletes it when the publish
    failed, so the retried record publishes.
@@ -24,7 +25,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from media_callbacks import aws
 
 KEEP_SECONDS = 2 * 24 * 3600
-IN_PROGRESS_SECONDS = 60  # longer than AlertFunction's timeout
+IN_PROGRESS_SECONDS = 60  # six times AlertFunction's timeout: a crashed attempt is retried soon
 
 
 class AlertInProgress(Exception):
