@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from media_callbacks.aws import CONFIG
 from media_callbacks.ingest import Delivery, Ingestor, utc_now
@@ -27,6 +28,7 @@ from media_callbacks.storage import ResultStore, from_dynamodb, to_dynamodb
 from media_callbacks.thresholds import parse_thresholds
 
 ROUTE_PREFIX = "POST /callbacks/"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def route_target(route: str) -> tuple[str, str | None]:
@@ -155,20 +157,34 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give --table (or set TABLE_NAME); the stack output ResultsTableName has it")
     if args.since > args.until:
         parser.error("--since is after --until")
+    from botocore.exceptions import BotoCoreError, ClientError
     from botocore.session import get_session
 
-    client = get_session().create_client("dynamodb", endpoint_url=args.endpoint_url, config=CONFIG)
+    local = bool(args.endpoint_url) and urlsplit(args.endpoint_url).hostname in LOCAL_HOSTS
+    session = get_session()
+    if local and session.get_credentials() is None:
+        session.set_credentials("local", "local")  # the emulator takes any credentials
+    client = session.create_client(
+        "dynamodb",
+        endpoint_url=args.endpoint_url,
+        region_name=session.get_config_variable("region") or "us-east-1",
+        config=CONFIG,
+    )
     mode = "replaying" if args.apply else "dry run (nothing written; --apply stores)"
     print(f"{mode}: rejected bodies of {args.table} from {args.since} to {args.until}")
-    outcomes = replay(
-        client,
-        args.table,
-        args.since,
-        args.until,
-        apply=args.apply,
-        again=args.again,
-        out=sys.stdout,
-    )
+    try:
+        outcomes = replay(
+            client,
+            args.table,
+            args.since,
+            args.until,
+            apply=args.apply,
+            again=args.again,
+            out=sys.stdout,
+        )
+    except (BotoCoreError, ClientError) as exc:
+        print(f"cannot read {args.table}: {exc}", file=sys.stderr)
+        return 2
     total = sum(outcomes.values())
     summary = ", ".join(f"{count} {name}" for name, count in outcomes.most_common()) or "none"
     print(f"{total} rejected bodies: {summary}")
