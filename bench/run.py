@@ -85,6 +85,25 @@ class Cold:
         }
         self.rss: dict[str, list[int]] = {}
 
+    def split(self, event: dict[str, Any], path: list[Path]) -> dict[str, float]:
+        """One cold CallbackFunction, stage by stage (bench/split.py)."""
+        event_file = self.work / f"{uuid.uuid4().hex}.json"
+        event_file.write_text(json.dumps(event))
+        env = {**self.env, "PYTHONPATH": os.pathsep.join(map(str, [*path, RUNTIME]))}
+        done = subprocess.run(
+            [self.python, "-S", str(ROOT / "bench" / "split.py"), str(event_file)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        report = json.loads(done.stderr.strip().splitlines()[-1])
+        if report["status"] != 200:
+            raise SystemExit(f"split run answered {report['status']}")
+        stages: dict[str, float] = report["stages"]
+        return stages
+
     def run(self, what: str, event: dict[str, Any], path: list[Path]) -> float:
         event_file = self.work / f"{uuid.uuid4().hex}.json"
         event_file.write_text(json.dumps(event))
@@ -193,7 +212,9 @@ def cold_starts(endpoint: str, resources: Any, work: Path) -> dict[str, Any]:
         sample("alert", "alert", alert_event(resources.stream_arn), alert_path)
         if (n + 1) % 5 == 0:
             say(f"  {n + 1}/{RUNS} rounds")
-    return {"samples": samples, "rss": cold.rss}
+    splits = [cold.split(callback_event(), callback_path) for _ in range(max(RUNS // 2, 3))]
+    split = {name: statistics.median(s[name] for s in splits) for name in splits[0]}
+    return {"samples": samples, "rss": cold.rss, "split": split, "split_runs": len(splits)}
 
 
 def warm(resources: Any) -> dict[str, Any]:
@@ -355,6 +376,10 @@ def main() -> int:
             f"  {label:<18} {median_ms(s[ours]):7.1f}   floor {median_ms(s[floor]):7.1f} "
             f"({floor_label})   ratio {ratio:4.2f}  target <= {COLD_TARGET}{verdict}"
         )
+    say("")
+    say(f"CallbackFunction cold start by stage, median of {cold['split_runs']} (ms)")
+    for name, ms in cold["split"].items():
+        say(f"  {name:<48} {ms:7.1f}")
     say("")
     say(f"Warm handler CPU per callback, mean of {WARM_CALLBACKS} (ms)")
     for kind, row in hot["kinds"].items():
