@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from media_callbacks.normalise import RejectedPayload, check_route, normalise
 from media_callbacks.observability import count as count_metric
 from media_callbacks.observability import logger
+from media_callbacks.results import CallbackResult
 from media_callbacks.storage import ItemRefused, ResultStore, StorageUnavailable
 from media_callbacks.thresholds import Level
 
@@ -104,11 +105,15 @@ class Ingestor:
             },
         )
 
+    def parse(self, delivery: Delivery) -> tuple[Any, CallbackResult]:
+        """The route's kind, the body's JSON and its normalised result; RejectedPayload if not."""
+        check_route(delivery.vendor, delivery.kind)
+        data = self._json(delivery.body)
+        return data, normalise(delivery.vendor, delivery.kind, data, self.thresholds)
+
     def _ingest(self, delivery: Delivery, keep_rejected: bool) -> Answer:
         try:
-            check_route(delivery.vendor, delivery.kind)
-            data = self._json(delivery.body)
-            result = normalise(delivery.vendor, delivery.kind, data, self.thresholds)
+            data, result = self.parse(delivery)
         except RejectedPayload as exc:
             if not keep_rejected:
                 return Answer(400, {"status": "rejected", "error": exc.error})

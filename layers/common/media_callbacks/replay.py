@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from media_callbacks.aws import CONFIG
 from media_callbacks.ingest import Delivery, Ingestor, utc_now
-from media_callbacks.normalise import RejectedPayload, check_route, normalise
+from media_callbacks.normalise import RejectedPayload
 from media_callbacks.storage import ResultStore, from_dynamodb, to_dynamodb
 from media_callbacks.thresholds import parse_thresholds
 
@@ -82,9 +82,7 @@ def rejected_items(client: Any, table: str, since: date, until: date) -> Iterato
 
 def dry_run(delivery: Delivery, ingestor: Ingestor) -> tuple[str, str | None]:
     try:
-        check_route(delivery.vendor, delivery.kind)
-        data = ingestor._json(delivery.body)
-        result = normalise(delivery.vendor, delivery.kind, data, ingestor.thresholds)
+        _, result = ingestor.parse(delivery)
     except RejectedPayload as exc:
         return "rejected", exc.error
     return "would store", f"{result.vendor} {result.kind} task {result.task_id}"

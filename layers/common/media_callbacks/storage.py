@@ -18,9 +18,7 @@ if TYPE_CHECKING:
 
 WriteStatus = Literal["stored", "duplicate", "ignored"]
 
-FLAGGED_INDEX = "FlaggedIndex"  # flagged results, newest first: flagged_key = "FLAGGED"
-SOURCE_INDEX = "SourceUrlIndex"  # every result of one source URL: source_key = the URL
-FLAGGED_KEY = "FLAGGED"
+FLAGGED_KEY = "FLAGGED"  # FlaggedIndex: flagged results, newest first (SourceUrlIndex: source_key)
 MAX_INDEX_KEY_BYTES = 1024  # longer source URLs are stored but not indexed
 
 
@@ -35,7 +33,6 @@ class ItemRefused(Exception):
 @dataclass(frozen=True)
 class WriteOutcome:
     status: WriteStatus
-    revision: int | None = None
 
 
 def result_key(vendor: str, task_id: str, kind: str) -> dict[str, str]:
@@ -213,7 +210,7 @@ class ResultStore:
             status: WriteStatus = (
                 "duplicate" if old.get("payload_sha256") == payload_sha256 else "ignored"
             )
-            return WriteOutcome(status, old.get("revision"))
+            return WriteOutcome(status)
         return WriteOutcome("stored")
 
     def put_rejected(self, item: dict[str, Any]) -> None:
