@@ -313,7 +313,7 @@ def alert_calls(endpoint: str, resources: Any) -> Counter[str]:
     from media_callbacks.settings import settings
 
     settings.cache_clear()
-    aws._clients.clear()  # the warm stage's clients point at no endpoint
+    aws.reset()  # the warm stage's clients point at no endpoint
     import alert_handler.app as alerts
 
     alerts = importlib.reload(alerts)

@@ -80,7 +80,7 @@ def load_app(env: dict[str, str] | None = None) -> ModuleType:
     from media_callbacks import aws
     from media_callbacks.settings import settings
 
-    aws._clients.clear()  # clients belong to one container, and each test is a new one
+    aws.reset()  # clients belong to one container, and each test is a new one
     saved = {k: os.environ.get(k) for k in env or {}}
     os.environ.update(env or {})
     try:
