@@ -2,10 +2,12 @@
 
     python -S bench/child.py <what> <event.json>
 
-`what` is callback, alert (the functions from the build output) or floor-dynamodb, floor-sns
-(boto3 alone). Prints one JSON line: the monotonic time when the response was ready (the clock
-is system-wide, so the parent can subtract its spawn time), status and peak RSS; then exits
-without tearing the interpreter down, as Lambda keeps a container after its first response.
+`what` is callback, alert (the functions from the build output), floor-dynamodb, floor-sns
+(boto3 alone) or stack-callback, stack-alert (the least the team's libraries cost: see
+`stack_callback` and `stack_alert`). Prints one JSON line: the monotonic time when the
+response was ready (the clock is system-wide, so the parent can subtract its spawn time),
+status and peak RSS; then exits without tearing the interpreter down, as Lambda keeps a
+container after its first response.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import os
 import resource
 import sys
 import time
+from typing import Any
 
 
 class Context:
@@ -38,6 +41,75 @@ def peak_rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def stack_callback(event: dict[str, Any]) -> object:
+    """The least any CallbackFunction built on the contract's libraries pays, with no code of ours.
+
+    Powertools Logger and REST event handler, a one-field pydantic model, botocore (one session),
+    the token from Secrets Manager and one DynamoDB write, one log line.
+    """
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+    from aws_lambda_powertools.logging import Logger
+    from botocore.session import Session
+    from pydantic import BaseModel
+
+    class Payload(BaseModel):
+        task_id: str
+
+    logger = Logger(service="stack")
+    app = APIGatewayRestResolver()
+    session = Session()
+    secrets = session.create_client("secretsmanager")
+    dynamodb = session.create_client("dynamodb")
+
+    @app.post("/callbacks/umedia/<kind>")
+    def callback(kind: str) -> dict[str, str]:
+        secrets.get_secret_value(SecretId=os.environ["CALLBACK_TOKEN_SECRET"])
+        payload = Payload.model_validate_json(app.current_event.decoded_body)
+        dynamodb.put_item(
+            TableName=os.environ["TABLE_NAME"],
+            Item={"pk": {"S": f"STACK#{payload.task_id}"}, "sk": {"S": kind}},
+        )
+        logger.info("stored")
+        return {"status": "stored"}
+
+    return app.resolve(event, Context())["statusCode"]
+
+
+def stack_alert(event: dict[str, Any]) -> object:
+    """The least any AlertFunction on the team's libraries pays: Powertools Logger and batch over
+    the stream records, botocore, an idempotency record written before and after one publish."""
+    from aws_lambda_powertools.logging import Logger
+    from aws_lambda_powertools.utilities.batch import (
+        BatchProcessor,
+        EventType,
+        process_partial_response,
+    )
+    from botocore.session import Session
+
+    logger = Logger(service="stack")
+    session = Session()
+    sns = session.create_client("sns")
+    dynamodb = session.create_client("dynamodb")
+    table = os.environ["TABLE_NAME"]
+
+    def record_handler(record: Any) -> None:
+        key = {"pk": {"S": f"STACK#{record.event_id}"}, "sk": {"S": "alert"}}
+        dynamodb.put_item(TableName=table, Item=key, ConditionExpression="attribute_not_exists(pk)")
+        sns.publish(TopicArn=os.environ["ALERT_TOPIC_ARN"], Message="alert")
+        dynamodb.update_item(
+            TableName=table,
+            Key=key,
+            UpdateExpression="SET done_at = :t",
+            ExpressionAttributeValues={":t": {"N": "1"}},
+        )
+        logger.info("published")
+
+    processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=Context()
+    )
+
+
 def main() -> None:
     what, event_path = sys.argv[1], sys.argv[2]
     with open(event_path, encoding="utf-8") as handle:
@@ -51,6 +123,10 @@ def main() -> None:
         from alert_handler.app import lambda_handler as alert_handler
 
         status = alert_handler(event, Context())
+    elif what == "stack-callback":
+        status = stack_callback(event)
+    elif what == "stack-alert":
+        status = stack_alert(event)
     elif what == "floor-dynamodb":
         import boto3
 
