@@ -8,6 +8,7 @@ measured about 100 ms of every cold start here for nothing these functions use
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 from botocore.config import Config
@@ -25,6 +26,9 @@ CONFIG = Config(
 
 _clients: dict[str, Any] = {}
 _session: list[Session] = []
+# Lambda runs one invocation at a time per process, but the local run and the tests call
+# several handlers from threads, and a botocore session is not safe for concurrent use.
+_lock = threading.Lock()
 
 
 def session() -> Session:
@@ -40,9 +44,13 @@ def session() -> Session:
 
 def client(service: str) -> Any:
     """The process's client for `service` (region, credentials, AWS_ENDPOINT_URL from the env)."""
-    if service not in _clients:
-        _clients[service] = session().create_client(service, config=CONFIG)
-    return _clients[service]
+    found = _clients.get(service)
+    if found is None:
+        with _lock:
+            found = _clients.get(service)
+            if found is None:
+                found = _clients[service] = session().create_client(service, config=CONFIG)
+    return found
 
 
 def reset() -> None:
