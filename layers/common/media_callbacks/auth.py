@@ -45,9 +45,8 @@ class TokenVerifier:
 
     @property
     def client(self) -> Any:
-        if self._client is None:
-            self._client = aws.client("secretsmanager")
-        return self._client
+        """The client given at construction (tests), else the process's shared one."""
+        return self._client if self._client is not None else aws.client("secretsmanager")
 
     def _secret(self, stage: str) -> str | None:
         now = time.monotonic()

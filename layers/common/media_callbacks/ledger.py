@@ -39,9 +39,8 @@ class AlertLedger:
 
     @property
     def client(self) -> Any:
-        if self._client is None:
-            self._client = aws.client("dynamodb")
-        return self._client
+        """The client given at construction (tests), else the process's shared one."""
+        return self._client if self._client is not None else aws.client("dynamodb")
 
     @staticmethod
     def key(alert_id: str) -> dict[str, dict[str, str]]:

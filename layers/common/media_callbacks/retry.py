@@ -61,9 +61,8 @@ class RetryQueue:
 
     @property
     def client(self) -> Any:
-        if self._client is None:
-            self._client = aws.client("sqs")
-        return self._client
+        """The client given at construction (tests), else the process's shared one."""
+        return self._client if self._client is not None else aws.client("sqs")
 
     def put(self, delivery: Delivery) -> str:
         try:

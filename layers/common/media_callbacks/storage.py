@@ -110,9 +110,8 @@ class ResultStore:
 
     @property
     def client(self) -> DynamoDBClient:
-        if self._client is None:
-            self._client = aws.client("dynamodb")
-        return self._client
+        """The client given at construction (tests), else the process's shared one."""
+        return self._client if self._client is not None else aws.client("dynamodb")
 
     def _call(self, operation: str, **kwargs: Any) -> Any:
         try:
