@@ -146,8 +146,8 @@ def callback_event() -> dict[str, Any]:
 
 
 def alert_event(stream_arn: str) -> dict[str, Any]:
+    from media_callbacks.items import to_dynamodb
     from media_callbacks.normalise import normalise
-    from media_callbacks.storage import to_dynamodb
     from media_callbacks.thresholds import DEFAULT_THRESHOLDS
 
     payload = json.loads((ROOT / "events" / "umedia" / "moderation.json").read_text())
@@ -354,7 +354,7 @@ def server_times(endpoint: str, resources: Any) -> dict[str, float]:
         started = time.monotonic()
         store.put_result(
             result,
-            payload=json.dumps(payload),
+            body=json.dumps(payload).encode(),
             payload_sha256="0" * 64,
             received_at="2026-11-21T00:00:00.000000Z",
             request_id="bench",

@@ -116,7 +116,7 @@ def invoke(app_module: ModuleType) -> Invoke:
 
 
 def scan(client: Any) -> list[dict[str, Any]]:
-    from media_callbacks.storage import from_dynamodb
+    from media_callbacks.items import from_dynamodb
 
     return [from_dynamodb(item) for item in client.scan(TableName=TABLE)["Items"]]
 

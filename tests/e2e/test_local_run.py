@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from helpers import event_bytes
-from media_callbacks.storage import from_dynamodb
+from media_callbacks.items import from_dynamodb
 
 from .conftest import TOKEN, LocalRun
 

@@ -20,7 +20,8 @@ from local_stack.apigw import proxy_event
 
 
 def stored(aws: dict[str, Any], vendor: str, task_id: str, kind: str) -> dict[str, Any]:
-    from media_callbacks.storage import from_dynamodb, result_key
+    from media_callbacks.items import from_dynamodb
+    from media_callbacks.storage import result_key
 
     key = {k: {"S": v} for k, v in result_key(vendor, task_id, kind).items()}
     item = aws["dynamodb"].get_item(TableName=TABLE, Key=key).get("Item")
@@ -151,13 +152,13 @@ def test_racing_duplicates_store_the_payload_once(
 def _parsed(app_module: ModuleType, event: dict[str, Any]) -> tuple[tuple[Any], dict[str, Any]]:
     """What the handler hands to the store for one event (the racing threads skip the resolver,
     whose current event is per container, not per thread)."""
-    from media_callbacks.ingest import canonical_sha256
+    from media_callbacks.body import canonical_sha256
     from media_callbacks.normalise import normalise
 
     data = json.loads(base64.b64decode(event["body"]))
     result = normalise("umedia", "slice", data, app_module.config.thresholds)
     return (result,), {
-        "payload": json.dumps(data),
+        "body": json.dumps(data).encode(),
         "payload_sha256": canonical_sha256(data),
         "received_at": "2026-01-01T00:00:00.000000Z",
         "request_id": event["requestContext"]["requestId"],

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from helpers import event_json
-from media_callbacks.normalise import RejectedPayload, expand_snapshot_urls, normalise
+from media_callbacks.errors import RejectedPayload
+from media_callbacks.normalise import expand_snapshot_urls, normalise
 from media_callbacks.results import CallbackResult
 from media_callbacks.thresholds import DEFAULT_THRESHOLDS
 

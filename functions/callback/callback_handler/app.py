@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import base64
+import os
 from typing import Any
 from urllib.parse import unquote
 
@@ -10,18 +10,10 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from callback_handler import events
 from media_callbacks import aws
 from media_callbacks.auth import SecretUnavailable, TokenVerifier
-from media_callbacks.ingest import (
-    TOKEN_HEADER,
-    TOKEN_QUERY,
-    Answer,
-    Delivery,
-    Ingestor,
-    count,
-    utc_now,
-    without_token,
-)
+from media_callbacks.ingest import Answer, Delivery, Ingestor, count, utc_now
 from media_callbacks.observability import logger
 from media_callbacks.results import VENDORS
 from media_callbacks.retry import QueueUnavailable, RetryQueue
@@ -93,35 +85,47 @@ def task(vendor: str, task_id: str) -> Response[Any]:
 def _callback(vendor: str, kind: str | None) -> Response[Any]:
     """Size, then token, then the payload: the contract's order of checks."""
     event = app.current_event
-    raw = event.body or ""
-    body = base64.b64decode(raw) if event.is_base64_encoded else raw.encode()
+    raw = event.raw_event
+    body, body_problem = events.body_bytes(raw.get("body"), bool(raw.get("isBase64Encoded")))
     if len(body) > config.max_body_bytes:
         count(vendor, kind, "too_large")
         logger.warning("callback too large", extra={"bytes": len(body), "path": event.path})
         return _json(413, {"status": "too_large"})
-    query = event.query_string_parameters or {}
-    token = query.get(TOKEN_QUERY) or event.headers.get(TOKEN_HEADER)
-    if not verifier.verify(token):
+    query = raw.get("queryStringParameters") or {}
+    headers = raw.get("headers") or {}
+    if not verifier.verify(events.presented_token(query, headers)):
         count(vendor, kind, "unauthorized")
         logger.warning("callback with a missing or wrong token", extra={"path": event.path})
         return _json(401, {"status": "unauthorized"})
-    identity = event.request_context.identity
     delivery = Delivery(
         route=f"POST {event.path}",
         vendor=vendor,
         kind=kind,
         body=body,
         received_at=utc_now(),
-        request_id=event.request_context.request_id or "",
-        content_type=event.headers.get("content-type"),
-        source_ip=identity.source_ip if identity else None,
-        headers=without_token(event.raw_event.get("headers"), TOKEN_HEADER),
-        query=without_token(query, TOKEN_QUERY),
+        request_id=str((raw.get("requestContext") or {}).get("requestId") or ""),
+        content_type=events.header(headers, "content-type"),
+        source_ip=events.source_ip(raw),
+        headers=events.text_pairs(headers, events.TOKEN_HEADER),
+        query=events.text_pairs(query, events.TOKEN_QUERY),
     )
-    answer: Answer = ingestor.ingest(delivery)
+    answer: Answer = ingestor.ingest(delivery, problem=body_problem)
     return _json(answer.status_code, answer.body)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+# The event holds the token (query or header): Powertools must never log it as it is, so its own
+# event logging is off and POWERTOOLS_LOGGER_LOG_EVENT=true logs a redacted copy instead.
+LOG_EVENT = os.environ.get("POWERTOOLS_LOGGER_LOG_EVENT", "").lower() in ("1", "true", "yes")
+
+
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False
+)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    problem = events.unreadable(event)
+    if problem:
+        logger.warning(problem)
+        return events.bad_event_response(problem)
+    if LOG_EVENT:
+        logger.info(events.redacted(event))
     return app.resolve(event, context)

@@ -55,6 +55,7 @@ def build_alert(image: dict[str, Any]) -> dict[str, Any]:
         "categories": moderation.get("categories", []),
         "max_score": moderation.get("max_score"),
         "findings": moderation.get("findings", []),
+        "finding_count": moderation.get("finding_count", len(moderation.get("findings", []))),
         "thresholds": moderation.get("thresholds", {}),
         "table_key": {"pk": item["pk"], "sk": item["sk"]},
     }

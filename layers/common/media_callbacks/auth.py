@@ -67,9 +67,9 @@ class TokenVerifier:
         return value
 
     def verify(self, presented: str | None) -> bool:
-        if not presented:
+        if not isinstance(presented, str) or not presented:
             return False
-        given = presented.encode()
+        given = presented.encode("utf-8", "surrogatepass")  # a lone surrogate matches nothing
         if self.secret_id is None:
             expected = (self.static_token or "").encode()
             return bool(expected) and hmac.compare_digest(given, expected)

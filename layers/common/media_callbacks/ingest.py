@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from media_callbacks.normalise import RejectedPayload, check_route, normalise
+from media_callbacks.body import canonical_sha256, parse_json
+from media_callbacks.errors import RejectedPayload
+from media_callbacks.normalise import check_route, normalise
 from media_callbacks.observability import count as count_metric
 from media_callbacks.observability import logger
 from media_callbacks.results import CallbackResult
 from media_callbacks.storage import ItemRefused, ResultStore, StorageUnavailable
 from media_callbacks.thresholds import Level
 
-TOKEN_QUERY = "token"  # noqa: S105 (a parameter name, not a secret)
-TOKEN_HEADER = "x-callback-token"  # noqa: S105
-
 
 def utc_now() -> str:
     """UTC ISO-8601 with microseconds and a Z, so that text order is time order."""
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def without_token(pairs: dict[str, Any] | None, token_key: str) -> dict[str, Any]:
-    return {k: v for k, v in (pairs or {}).items() if k.lower() != token_key}
 
 
 @dataclass(frozen=True)
@@ -49,12 +41,6 @@ class Delivery:
 class Answer:
     status_code: int
     body: dict[str, Any]
-
-
-def canonical_sha256(data: Any) -> str:
-    """Hash of the parsed JSON: key order and whitespace do not change it."""
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 KNOWN_KINDS = ("transcode", "snapshot", "slice", "moderation", "event")
@@ -80,11 +66,16 @@ class Ingestor:
         self.thresholds = thresholds
         self.fallback = fallback
 
-    def ingest(self, delivery: Delivery, *, keep_rejected: bool = True) -> Answer:
+    def ingest(
+        self, delivery: Delivery, *, keep_rejected: bool = True, problem: str | None = None
+    ) -> Answer:
         """Store the callback; a body that cannot be stored is kept as a rejected item, unless
-        `keep_rejected` is false (a replay of a body that is already kept). When the table does
+        `keep_rejected` is false (a replay of a body that is already kept). `problem`: the
+        request itself is broken (the body is rejected with that error). When the table does
         not answer, the request goes to the fallback queue (202), or StorageUnavailable rises."""
         try:
+            if problem is not None:
+                return self.reject(delivery, problem, delivery.kind)
             return self._ingest(delivery, keep_rejected)
         except StorageUnavailable:
             if self.fallback is None:
@@ -106,44 +97,60 @@ class Ingestor:
         )
 
     def parse(self, delivery: Delivery) -> tuple[Any, CallbackResult]:
-        """The route's kind, the body's JSON and its normalised result; RejectedPayload if not."""
-        check_route(delivery.vendor, delivery.kind)
-        data = self._json(delivery.body)
-        return data, normalise(delivery.vendor, delivery.kind, data, self.thresholds)
+        """The route's kind, the body's JSON and its normalised result. Raises RejectedPayload
+        and nothing else, whatever the bytes: a parser bug rejects the body, kept for replay."""
+        try:
+            check_route(delivery.vendor, delivery.kind)
+            data = parse_json(delivery.body)
+            return data, normalise(delivery.vendor, delivery.kind, data, self.thresholds)
+        except RejectedPayload:
+            raise
+        except RecursionError:
+            raise RejectedPayload("body: nested too deeply to read", kind=delivery.kind) from None
+        except Exception as exc:
+            logger.exception("unexpected error while parsing a callback")
+            raise RejectedPayload(
+                f"internal error while parsing ({type(exc).__name__}); the body is kept for "
+                "replay after a fix",
+                kind=delivery.kind,
+            ) from None
 
     def _ingest(self, delivery: Delivery, keep_rejected: bool) -> Answer:
+        """Stored, or rejected with the body kept: whatever fails after the token check short of
+        the table being unavailable (StorageUnavailable: the caller queues it)."""
+        kind = delivery.kind
         try:
             data, result = self.parse(delivery)
-        except RejectedPayload as exc:
-            if not keep_rejected:
-                return Answer(400, {"status": "rejected", "error": exc.error})
-            return self.reject(delivery, exc.error, exc.kind or delivery.kind)
-        except Exception as exc:  # a parser bug must not lose the body: keep it for replay
-            logger.exception("unexpected error while parsing a callback")
-            if not keep_rejected:
-                raise
-            answer = self.reject(
-                delivery, f"internal error while parsing ({type(exc).__name__})", delivery.kind
-            )
-            return Answer(500, {**answer.body, "status": "error"})
-        payload = delivery.body.decode("utf-8-sig")
-        try:
+            kind = result.kind
             outcome = self.store.put_result(
                 result,
-                payload=payload,
+                body=delivery.body,
                 payload_sha256=canonical_sha256(data),
                 received_at=delivery.received_at,
                 request_id=delivery.request_id,
             )
+        except RejectedPayload as exc:
+            error, kind = exc.error, exc.kind or kind
         except ItemRefused as exc:
-            if not keep_rejected:
-                return Answer(400, {"status": "rejected", "error": f"the table refused it: {exc}"})
-            return self.reject(delivery, f"the table refused the result: {exc}", result.kind)
-        count(result.vendor, result.kind, outcome.status)
+            error = f"the table refused the result: {exc}"
+        except StorageUnavailable:
+            raise
+        except Exception as exc:  # hashing, marshalling: a bug here must not lose the body either
+            logger.exception("unexpected error while storing a callback")
+            error = f"internal error while storing ({type(exc).__name__}); the body is kept"
+        else:
+            return self._stored(result, outcome.status)
+        if not keep_rejected:
+            return Answer(400, {"status": "rejected", "error": error})
+        return self.reject(delivery, error, kind)
+
+    @staticmethod
+    def _stored(result: CallbackResult, status: str) -> Answer:
+        count(result.vendor, result.kind, status)
         logger.info(
-            f"{outcome.status} {result.vendor} {result.kind} task {result.task_id}",
+            f"{status} {result.vendor} {result.kind} task {result.task_id}",
             extra={
-                "outcome": outcome.status,
+                "outcome": status,
                 "vendor": result.vendor,
                 "kind": result.kind,
                 "task_id": result.task_id,
@@ -154,7 +161,7 @@ class Ingestor:
         return Answer(
             200,
             {
-                "status": outcome.status,
+                "status": status,
                 "vendor": result.vendor,
                 "kind": result.kind,
                 "task_id": result.task_id,
@@ -162,47 +169,29 @@ class Ingestor:
             },
         )
 
-    @staticmethod
-    def _json(body: bytes) -> Any:
-        try:
-            text = body.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise RejectedPayload(f"body: not valid UTF-8 (byte {exc.start})") from None
-        if not text.strip():
-            raise RejectedPayload("body: empty; expected a JSON object")
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise RejectedPayload(
-                f"body: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-            ) from None
-
     def reject(self, delivery: Delivery, error: str, kind: str | None) -> Answer:
         """Store the body as received and answer 400 with the rejection's id."""
         rejection_id = f"{delivery.received_at}#{delivery.request_id}"
+        item = {
+            "pk": f"REJECTED#{delivery.received_at[:10]}",
+            "sk": rejection_id,
+            "rejection_id": rejection_id,
+            "route": delivery.route,
+            "vendor": delivery.vendor,
+            "kind": kind,
+            "error": error,
+            "content_type": delivery.content_type,
+            "source_ip": delivery.source_ip,
+            "headers": delivery.headers,
+            "query": delivery.query,
+            "received_at": delivery.received_at,
+            "request_id": delivery.request_id,
+        }
         try:
-            body, encoding = delivery.body.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            body, encoding = base64.b64encode(delivery.body).decode(), "base64"
-        self.store.put_rejected(
-            {
-                "pk": f"REJECTED#{delivery.received_at[:10]}",
-                "sk": rejection_id,
-                "rejection_id": rejection_id,
-                "route": delivery.route,
-                "vendor": delivery.vendor,
-                "kind": kind,
-                "error": error,
-                "body": body,
-                "body_encoding": encoding,
-                "content_type": delivery.content_type,
-                "source_ip": delivery.source_ip,
-                "headers": delivery.headers,
-                "query": delivery.query,
-                "received_at": delivery.received_at,
-                "request_id": delivery.request_id,
-            }
-        )
+            self.store.put_rejected(item, delivery.body)
+        except ItemRefused:  # headers or query the table will not take: the body still goes in
+            item |= {"headers": {}, "query": {}, "error": f"{error} (headers not kept)"}
+            self.store.put_rejected(item, delivery.body)
         count(delivery.vendor, kind, "rejected")
         logger.warning(
             f"rejected {delivery.route}: {error}",

@@ -7,19 +7,17 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from media_callbacks import payloads as p
-from media_callbacks.results import UMEDIA_KINDS, CallbackResult, Finding, Moderation
-from media_callbacks.thresholds import Level, judge, level_for, strongest
+from media_callbacks.errors import RejectedPayload
+from media_callbacks.results import (
+    MAX_FINDINGS,
+    UMEDIA_KINDS,
+    CallbackResult,
+    Finding,
+    Moderation,
+)
+from media_callbacks.thresholds import SUGGESTION_RANK, Level, judge, level_for, strongest
 
 CTYUN_REVIEW_EVENT = "AIContentReviewComplete"
-
-
-class RejectedPayload(Exception):
-    """The body cannot become a result; `error` says what is wrong, field by field."""
-
-    def __init__(self, error: str, *, kind: str | None = None) -> None:
-        super().__init__(error)
-        self.error = error
-        self.kind = kind
 
 
 def describe(exc: ValidationError) -> str:
@@ -59,11 +57,26 @@ def infer_umedia_kind(data: dict[str, Any]) -> str:
     )
 
 
+def _strongest_first(finding: Finding) -> tuple[int, float]:
+    return -SUGGESTION_RANK[finding.suggestion], -(finding.score or 0.0)
+
+
+def _kept(findings: list[Finding]) -> list[Finding]:
+    """At most MAX_FINDINGS, the strongest, in the vendor's order (an alert stays deliverable)."""
+    if len(findings) <= MAX_FINDINGS:
+        return findings
+    keep = set(
+        sorted(range(len(findings)), key=lambda i: _strongest_first(findings[i]))[:MAX_FINDINGS]
+    )
+    return [f for i, f in enumerate(findings) if i in keep]
+
+
 def _moderation(findings: list[Finding], thresholds: dict[str, Level]) -> Moderation:
     counted = [f for f in findings if f.suggestion != "pass"]
     scores = [f.score for f in counted if f.score is not None]
     return Moderation(
-        findings=findings,
+        findings=_kept(findings),
+        finding_count=len(findings),
         suggestion=strongest([f.suggestion for f in findings]),
         categories=sorted({f.category for f in counted}),
         max_score=max(scores) if scores else None,
@@ -234,8 +247,12 @@ def normalise_ctyun(data: dict[str, Any], thresholds: dict[str, Level]) -> Callb
             }
             for shot in event.snapshot_info or []
         ]
-        urls = [url for shot in snapshots for url in shot["urls"]]
-        result |= {"snapshots": snapshots, "image_urls": urls, "image_count": len(urls)}
+        urls = [url for shot in snapshots for url in shot["urls"]][:MAX_URLS]
+        total = sum(
+            snapshot_count(shot.snapshot_regular, shot.time_list)
+            for shot in event.snapshot_info or []
+        )
+        result |= {"snapshots": snapshots, "image_urls": urls, "image_count": total}
     # events without a parsed status: none means it happened; anything unknown counts as failed
     status = event.status if event.status in ("succeeded", "failed") else None
     if status is None:
@@ -243,13 +260,23 @@ def normalise_ctyun(data: dict[str, Any], thresholds: dict[str, Level]) -> Callb
     return CallbackResult.model_validate({**common, "status": status, "result": result})
 
 
+MAX_URLS = 1000  # expanded snapshot URLs kept per result; `image_count` counts them all
+
+
+def snapshot_count(regular: str | None, times: list[str] | None) -> int:
+    if not regular:
+        return 0
+    return len(times or []) if "{time}" in regular else 1
+
+
 def expand_snapshot_urls(regular: str | None, times: list[str] | None) -> list[str]:
-    """`{time}` in the URL pattern, once per time point."""
+    """`{time}` in the URL pattern, once per time point (the first MAX_URLS: a pattern of some
+    KiB times 20,000 points would otherwise take hundreds of MB)."""
     if not regular:
         return []
     if "{time}" not in regular:
         return [regular]
-    return [regular.replace("{time}", t) for t in times or []]
+    return [regular.replace("{time}", t) for t in (times or [])[:MAX_URLS]]
 
 
 def _ctyun_review(

@@ -7,6 +7,7 @@ in the stored raw payload). Strict where it matters: task id present, status kno
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -29,7 +30,7 @@ def _clean_url(value: Any) -> Any:
 def _task_id(value: Any) -> Any:
     if isinstance(value, bool):
         return value  # let pydantic refuse it
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):  # Decimal: an integer too long for int
         return str(value)
     if isinstance(value, str):
         return value.strip()
@@ -39,7 +40,7 @@ def _task_id(value: Any) -> Any:
 Text = Annotated[str | None, BeforeValidator(_blank_to_none)]
 Url = Annotated[str | None, BeforeValidator(_clean_url)]
 Number = Annotated[float | None, BeforeValidator(_blank_to_none)]
-Count = Annotated[int | None, Field(ge=0), BeforeValidator(_blank_to_none)]
+Count = Annotated[int | None, Field(ge=0, lt=2**63), BeforeValidator(_blank_to_none)]
 TaskId = Annotated[str, BeforeValidator(_task_id), Field(min_length=1, max_length=1024)]
 OptionalTaskId = Annotated[str | None, BeforeValidator(_task_id), BeforeValidator(_blank_to_none)]
 

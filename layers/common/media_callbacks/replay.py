@@ -12,7 +12,6 @@ unless --again. Works against AWS (default credentials) or the local emulator (-
 from __future__ import annotations
 
 import argparse
-import base64
 import os
 import sys
 from collections import Counter
@@ -22,9 +21,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from media_callbacks.aws import CONFIG
+from media_callbacks.errors import RejectedPayload
 from media_callbacks.ingest import Delivery, Ingestor, utc_now
-from media_callbacks.normalise import RejectedPayload
-from media_callbacks.storage import ResultStore, from_dynamodb, to_dynamodb
+from media_callbacks.items import from_dynamodb, stored_bytes, to_dynamodb
+from media_callbacks.storage import ResultStore
 from media_callbacks.thresholds import parse_thresholds
 
 ROUTE_PREFIX = "POST /callbacks/"
@@ -41,8 +41,7 @@ def route_target(route: str) -> tuple[str, str | None]:
 
 def delivery_of(item: dict[str, Any]) -> Delivery:
     vendor, kind = route_target(item["route"])
-    body = item.get("body") or ""
-    raw = base64.b64decode(body) if item.get("body_encoding") == "base64" else body.encode()
+    raw = stored_bytes(item.get("body") or "", item.get("body_encoding"))
     return Delivery(
         route=item["route"],
         vendor=vendor,

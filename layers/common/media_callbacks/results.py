@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from media_callbacks.thresholds import Level, Suggestion
 
@@ -14,6 +14,8 @@ Status = Literal["succeeded", "failed"]
 
 VENDORS: tuple[str, ...] = ("umedia", "ctyun")
 UMEDIA_KINDS: tuple[str, ...] = ("transcode", "snapshot", "slice", "moderation")
+MAX_MESSAGE_CHARS = 2000  # the vendor's message in the normalised copy; the payload has it all
+MAX_FINDINGS = 100  # findings kept per result (the strongest); `finding_count` has them all
 
 
 class Finding(BaseModel):
@@ -31,6 +33,7 @@ class Finding(BaseModel):
 
 class Moderation(BaseModel):
     findings: list[Finding]
+    finding_count: int
     suggestion: Suggestion
     categories: list[str]
     max_score: float | None
@@ -48,6 +51,13 @@ class CallbackResult(BaseModel):
     video_id: str | None = None
     result: dict[str, Any]
     moderation: Moderation | None = None
+
+    @field_validator("message")
+    @classmethod
+    def _cap_message(cls, message: str | None) -> str | None:
+        if message is None or len(message) <= MAX_MESSAGE_CHARS:
+            return message
+        return f"{message[:MAX_MESSAGE_CHARS]}... ({len(message)} characters; see the payload)"
 
     @property
     def flagged(self) -> bool:

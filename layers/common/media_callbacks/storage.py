@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from media_callbacks import aws
+from media_callbacks.items import (
+    ITEM_LIMIT,
+    AttributeValue,
+    from_dynamodb,
+    item_size,
+    stored_body,
+    stored_bytes,
+    to_dynamodb,
+)
 from media_callbacks.results import CallbackResult
 
 if TYPE_CHECKING:
@@ -20,6 +27,10 @@ WriteStatus = Literal["stored", "duplicate", "ignored"]
 
 FLAGGED_KEY = "FLAGGED"  # FlaggedIndex: flagged results, newest first (SourceUrlIndex: source_key)
 MAX_INDEX_KEY_BYTES = 1024  # longer source URLs are stored but not indexed
+# What an item may take before the body is compressed or the normalised copy capped: the limit
+# less room for the key, the revision and the expression's own attributes.
+ITEM_BUDGET = ITEM_LIMIT - 8 * 1024
+CAP_CHARS, CAP_ITEMS = 1024, 100  # a capped normalised copy: strings and lists at most this long
 
 
 class StorageUnavailable(Exception):
@@ -37,60 +48,6 @@ class WriteOutcome:
 
 def result_key(vendor: str, task_id: str, kind: str) -> dict[str, str]:
     return {"pk": f"TASK#{vendor}#{task_id}", "sk": f"RESULT#{kind}"}
-
-
-def to_dynamodb(value: Any) -> dict[str, Any]:
-    """Plain JSON-like data as a DynamoDB attribute value (numbers as exact decimal text)."""
-    if value is None:
-        return {"NULL": True}
-    if isinstance(value, bool):
-        return {"BOOL": value}
-    if isinstance(value, str):
-        return {"S": value}
-    if isinstance(value, int):
-        return {"N": str(value)}
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"DynamoDB cannot store {value}")
-        return {"N": repr(value)}
-    if isinstance(value, Decimal):
-        return {"N": str(value)}
-    if isinstance(value, dict):
-        return {"M": {str(k): to_dynamodb(v) for k, v in value.items()}}
-    if isinstance(value, list | tuple):
-        return {"L": [to_dynamodb(v) for v in value]}
-    raise TypeError(f"cannot store a {type(value).__name__} in DynamoDB")
-
-
-def from_dynamodb(item: dict[str, Any]) -> dict[str, Any]:
-    """A DynamoDB item as plain JSON-ready data (numbers become int or float)."""
-    return {key: from_attribute(value) for key, value in item.items()}
-
-
-def _number(text: str) -> int | float:
-    number = Decimal(text)
-    return int(number) if number == number.to_integral_value() else float(number)
-
-
-def from_attribute(value: dict[str, Any]) -> Any:
-    """One DynamoDB attribute value as plain data."""
-    [(kind, data)] = value.items()
-    match kind:
-        case "S" | "BOOL" | "B":
-            return data
-        case "N":
-            return _number(data)
-        case "NULL":
-            return None
-        case "M":
-            return {k: from_attribute(v) for k, v in data.items()}
-        case "L":
-            return [from_attribute(v) for v in data]
-        case "SS" | "BS":
-            return list(data)
-        case "NS":
-            return [_number(v) for v in data]
-    raise ValueError(f"unknown DynamoDB attribute type {kind}")
 
 
 def _expires_at(received_at: str, retention_days: int) -> int | None:
@@ -130,7 +87,7 @@ class ResultStore:
         self,
         result: CallbackResult,
         *,
-        payload: str,
+        body: bytes,
         payload_sha256: str,
         received_at: str,
         request_id: str,
@@ -143,46 +100,23 @@ class ResultStore:
         with the error and tells which. Otherwise every attribute is replaced and `revision` goes
         up by one.
         """
-        source = result.source_url
-        attributes: dict[str, Any] = {
-            "vendor": result.vendor,
-            "kind": result.kind,
-            "task_id": result.task_id,
-            "status": result.status,
-            "message": result.message,
-            "source_url": source,
-            "received_at": received_at,
-            "event_time": result.event_time,
-            "video_id": result.video_id,
-            "request_id": request_id,
-            "payload_sha256": payload_sha256,
-            "payload": payload,
-            "result": result.result,
-            "moderation": result.moderation.model_dump() if result.moderation else None,
-            "flagged": result.flagged,
-        }
-        optional: dict[str, Any] = {
-            "flagged_key": FLAGGED_KEY if result.flagged else None,
-            "source_key": source
-            if source and len(source.encode()) <= MAX_INDEX_KEY_BYTES
-            else None,
-            "expires_at": _expires_at(received_at, self.retention_days),
-        }
-        names: dict[str, str] = {}
-        values: dict[str, Any] = {
+        values = result_item(result, body, received_at, self.retention_days)
+        values |= {"request_id": request_id, "payload_sha256": payload_sha256}
+        item = fit_item(values, body)
+        names: dict[str, str] = {"#rev": "revision", "#sha": "payload_sha256", "#ra": "received_at"}
+        expression: dict[str, Any] = {
             ":sha": {"S": payload_sha256},
             ":one": {"N": "1"},
+            ":ra": {"S": received_at},
         }
         sets, removes = [], []
-        for i, (name, value) in enumerate({**attributes, **optional}.items()):
+        for i, (name, value) in enumerate(item.items()):
             names[f"#a{i}"] = name
-            if value is None and name in optional:
+            if value is None:
                 removes.append(f"#a{i}")
             else:
-                values[f":v{i}"] = to_dynamodb(value)
+                expression[f":v{i}"] = value
                 sets.append(f"#a{i} = :v{i}")
-        names["#rev"], names["#sha"], names["#ra"] = "revision", "payload_sha256", "received_at"
-        values[":ra"] = {"S": received_at}
         update = "SET " + ", ".join(sets)
         if removes:
             update += " REMOVE " + ", ".join(removes)
@@ -191,7 +125,7 @@ class ResultStore:
         if result.status == "failed":
             condition += " AND #status <> :succeeded"
             names["#status"] = "status"
-            values[":succeeded"] = {"S": "succeeded"}
+            expression[":succeeded"] = {"S": "succeeded"}
         condition += ")"
         try:
             self._call(
@@ -201,7 +135,7 @@ class ResultStore:
                 UpdateExpression=update,
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
+                ExpressionAttributeValues=expression,
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
@@ -212,16 +146,16 @@ class ResultStore:
             return WriteOutcome(status)
         return WriteOutcome("stored")
 
-    def put_rejected(self, item: dict[str, Any]) -> None:
-        """Store a rejected body; the caller gives pk, sk and the rest."""
+    def put_rejected(self, item: dict[str, Any], body: bytes) -> None:
+        """Store a rejected body exactly (text, base64 or gzip, whichever fits); the caller
+        gives pk, sk and the rest."""
         expires = _expires_at(item["received_at"], self.retention_days)
         if expires is not None:
             item = {**item, "expires_at": expires}
-        self._call(
-            "put_item",
-            TableName=self.table_name,
-            Item=to_dynamodb(item)["M"],
-        )
+        attributes = to_dynamodb(item)["M"]
+        room = ITEM_BUDGET - item_size(attributes)
+        attributes["body"], attributes["body_encoding"] = map(to_dynamodb, stored_body(body, room))
+        self._call("put_item", TableName=self.table_name, Item=attributes)
 
     def task_results(self, vendor: str, task_id: str) -> list[dict[str, Any]]:
         """Every stored result of one task, newest first."""
@@ -236,9 +170,87 @@ class ResultStore:
         }
         while True:
             page = self._call("query", **kwargs)
-            items.extend(from_dynamodb(item) for item in page.get("Items", []))
+            items.extend(readable(from_dynamodb(item)) for item in page.get("Items", []))
             if "LastEvaluatedKey" not in page:
                 break
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         items.sort(key=lambda item: item.get("received_at", ""), reverse=True)
         return items
+
+
+# Attributes set to None are removed by the update: a new revision leaves none of the old behind.
+OPTIONAL = ("flagged_key", "source_key", "expires_at", "payload_encoding", "capped")
+
+
+def result_item(
+    result: CallbackResult, body: bytes, received_at: str, retention_days: int
+) -> dict[str, Any]:
+    """A result's attributes as plain data (the payload is added by `fit_item`)."""
+    source = result.source_url
+    indexable = source is not None and len(source.encode()) <= MAX_INDEX_KEY_BYTES
+    return {
+        "vendor": result.vendor,
+        "kind": result.kind,
+        "task_id": result.task_id,
+        "status": result.status,
+        "message": result.message,
+        "source_url": source,
+        "received_at": received_at,
+        "event_time": result.event_time,
+        "video_id": result.video_id,
+        "result": result.result,
+        "moderation": result.moderation.model_dump() if result.moderation else None,
+        "flagged": result.flagged,
+        "flagged_key": FLAGGED_KEY if result.flagged else None,
+        "source_key": source if indexable else None,
+        "expires_at": _expires_at(received_at, retention_days),
+    }
+
+
+def capped(value: Any) -> Any:
+    """The value with strings cut to CAP_CHARS and lists to CAP_ITEMS, at every depth."""
+    if isinstance(value, str) and len(value) > CAP_CHARS:
+        return f"{value[:CAP_CHARS]}... ({len(value)} characters; the payload has them all)"
+    if isinstance(value, list):
+        return [capped(v) for v in value[:CAP_ITEMS]]
+    if isinstance(value, dict):
+        return {k: capped(v) for k, v in value.items()}
+    return value
+
+
+def _encode(values: dict[str, Any]) -> dict[str, AttributeValue | None]:
+    return {
+        name: None if value is None and name in OPTIONAL else to_dynamodb(value)
+        for name, value in values.items()
+    }
+
+
+def fit_item(values: dict[str, Any], body: bytes) -> dict[str, AttributeValue | None]:
+    """The item as attribute values (None: remove), within DynamoDB's 400 KB.
+
+    The raw body is kept whole: as text, or gzip-compressed when the text does not fit. If the
+    item is still too large, the normalised copy (message, result, findings) is capped, and
+    `capped` names what was; the payload still holds every byte.
+    """
+    item = _encode(values)
+    for attempt in ("as is", "capped"):
+        room = ITEM_BUDGET - item_size({k: v for k, v in item.items() if v is not None})
+        payload, encoding = stored_body(body, room - 64)
+        item["payload"] = to_dynamodb(payload)
+        item["payload_encoding"] = to_dynamodb(encoding) if encoding != "utf-8" else None
+        size = item_size({k: v for k, v in item.items() if v is not None})
+        if size <= ITEM_BUDGET:
+            return item
+        if attempt == "as is":
+            names = [n for n in ("message", "result", "moderation") if values.get(n) is not None]
+            item |= _encode({name: capped(values[name]) for name in names})
+            item["capped"] = to_dynamodb(names)
+    raise ItemRefused(f"the result would take {size} bytes of the table's {ITEM_LIMIT}")
+
+
+def readable(item: dict[str, Any]) -> dict[str, Any]:
+    """A stored result as GET /tasks shows it: the payload as text, however it was kept."""
+    encoding = item.pop("payload_encoding", None)
+    if encoding is not None and "payload" in item:
+        item["payload"] = stored_bytes(item["payload"], encoding).decode("utf-8", "replace")
+    return item
