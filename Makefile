@@ -12,13 +12,14 @@ export AWS_DEFAULT_REGION ?= us-east-1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 APP_PATH := layers/common:functions/callback:functions/alerts:functions/retry:local
 
-.PHONY: help install run test lint typecheck template unit e2e build clean format replay-rejected bench
+.PHONY: help install run test lint typecheck template unit e2e build clean format replay-rejected bench fuzz
 
 help:
 	@echo "make run    - local stack: API on :3000, AWS emulator on :5000, alerts on the console"
 	@echo "make test   - lint, type check, template gates, unit and end-to-end tests"
 	@echo "make build  - sam build + bytecode, ready for sam deploy"
 	@echo "make format - ruff format and autofix"
+	@echo "make fuzz   - the nothing-lost property tests with a large random budget (EXAMPLES=3000)"
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
 	@echo "--- setting up $(VENV) ($(PYTHON))"
@@ -69,6 +70,14 @@ unit: $(VENV)/.installed
 
 e2e: $(VENV)/.installed
 	$(PY) -m pytest -m e2e
+
+# The invariant's property tests with a larger random budget than make test's repeatable one:
+#   make fuzz              (3000 bodies per property, about 4 minutes)
+#   make fuzz EXAMPLES=20000
+EXAMPLES ?= 3000
+fuzz: $(VENV)/.installed
+	FUZZ_EXAMPLES=$(EXAMPLES) FUZZ_RANDOM=1 POWERTOOLS_LOG_LEVEL=CRITICAL \
+	  $(PY) -m pytest tests/unit/test_property_invariant.py -s -q -p no:cacheprovider
 
 build: $(TOOLS)/.installed $(VENV)/.installed
 	@echo "--- sam build (python3.13, arm64, no Docker), then bytecode"

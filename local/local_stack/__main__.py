@@ -72,6 +72,7 @@ def main() -> None:
             "alert batch sent to the dead-letter queue after its retries: "
             + json.dumps(m["DDBStreamBatchInfo"])
         ),
+        table=(client("dynamodb", endpoint), resources.table_name),
     )
     mapping.start()
     retry_mapping = QueueMapping(

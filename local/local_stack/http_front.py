@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -17,9 +18,66 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 API_GATEWAY_MAX_BODY = 10 * 1024 * 1024
 
 
+READ_TIMEOUT_SECONDS = 10  # a body shorter than its Content-Length is answered 400 after this
+# C0 and C1 controls, line and paragraph separators, bidirectional overrides: a task id that
+# holds one must not start a new console line or reorder one.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+class BadRequest(Exception):
+    """The HTTP request itself is broken (API Gateway answers these without the function)."""
+
+
+def escaped(line: str) -> str:
+    """`line` with every control character as a visible escape (\\n, \\x1b, \\u2028)."""
+    return _CONTROL.sub(lambda m: json.dumps(m.group())[1:-1], line)
+
+
 def console(line: str) -> None:
     stamp = time.strftime("%H:%M:%S")
-    print(f"{stamp} {line}", flush=True)
+    print(f"{stamp} {escaped(line)}", flush=True)
+
+
+def read_chunked(rfile: Any, limit: int) -> bytes:
+    """A Transfer-Encoding: chunked body (RFC 9112 7.1), at most `limit` bytes."""
+    body = bytearray()
+    while True:
+        line = rfile.readline(1024)
+        size_text = line.split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            raise BadRequest(f"bad chunk size {size_text[:20]!r}") from None
+        if size == 0:
+            break
+        if size < 0 or len(body) + size > limit:
+            raise BadRequest("chunked body over the limit")
+        chunk = rfile.read(size)
+        if len(chunk) < size:
+            raise BadRequest("chunked body ended early")
+        body += chunk
+        rfile.readline(1024)  # the CRLF after each chunk
+    while rfile.readline(8192) not in (b"\r\n", b"\n", b""):  # trailers
+        pass
+    return bytes(body)
+
+
+def read_body(headers: Any, rfile: Any, limit: int) -> bytes:
+    """The request body by Content-Length or chunked; BadRequest when it cannot be read."""
+    if "chunked" in (headers.get("Transfer-Encoding") or "").lower():
+        return read_chunked(rfile, limit)
+    declared = headers.get("Content-Length")
+    if declared is None:
+        return b""
+    if not declared.strip().isdigit():
+        raise BadRequest(f"Content-Length is not a number: {declared[:20]!r}")
+    length = int(declared)
+    if length > limit:
+        raise BadRequest("too long")
+    body = rfile.read(length) if length else b""
+    if len(body) < length:
+        raise BadRequest(f"the body has {len(body)} of the {length} bytes Content-Length says")
+    return bytes(body)
 
 
 def summary(status: int, body: bytes) -> str:
@@ -55,6 +113,7 @@ def make_server(host: str, port: int, handler: Handler) -> ThreadingHTTPServer:
     class RequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "media-callbacks-local"
+        timeout = READ_TIMEOUT_SECONDS  # the socket's: no request waits forever for its body
 
         def log_message(self, format: str, *args: Any) -> None:
             return  # one console line per request is printed below instead
@@ -62,13 +121,11 @@ def make_server(host: str, port: int, handler: Handler) -> ThreadingHTTPServer:
         def _handle(self) -> None:
             started = time.perf_counter()
             url = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > API_GATEWAY_MAX_BODY:
-                self._reply(
-                    413, {"Content-Type": "application/json"}, b'{"message":"Request Too Long"}'
-                )
+            try:
+                body = read_body(self.headers, self.rfile, API_GATEWAY_MAX_BODY)
+            except (BadRequest, TimeoutError, OSError) as exc:
+                self._refuse(exc)
                 return
-            body = self.rfile.read(length) if length else b""
             if match_resource(url.path) is None:
                 # API Gateway answers unknown resources itself, without calling the function.
                 self._reply(403, {"Content-Type": "application/json"},
@@ -101,6 +158,17 @@ def make_server(host: str, port: int, handler: Handler) -> ThreadingHTTPServer:
             self._reply(status, headers, out)
             took = (time.perf_counter() - started) * 1000
             console(f"{self.command} {url.path} -> {status} {summary(status, out)} ({took:.0f} ms)")
+
+        def _refuse(self, exc: Exception) -> None:
+            """What API Gateway answers a request it cannot read, and close the connection."""
+            self.close_connection = True
+            if str(exc) == "too long":
+                status, message = 413, "Request Too Long"
+            else:
+                status, message = 400, f"Bad request: {exc or type(exc).__name__}"
+            self._reply(status, {"Content-Type": "application/json"},
+                        json.dumps({"message": message}).encode())  # fmt: skip
+            console(f"{self.command} {urlsplit(self.path).path} -> {status} {message}")
 
         def _reply(self, status: int, headers: dict[str, str], body: bytes) -> None:
             self.send_response(status)

@@ -8,7 +8,8 @@ import threading
 class Poller:
     """Calls `run_once` until it finds nothing, waits `interval`, again; until `stop`.
 
-    An error is printed and polling goes on, as Lambda's managed pollers keep going.
+    An error is printed (once while it repeats) and polling goes on, as Lambda's managed pollers
+    keep going.
     """
 
     name = "poller"
@@ -20,12 +21,17 @@ class Poller:
         self._stop = threading.Event()
 
         def loop() -> None:
+            last_error = ""
             while not self._stop.is_set():
                 try:
                     while self.run_once():
                         pass
+                    last_error = ""
                 except Exception as exc:
-                    print(f"{self.name}: {type(exc).__name__}: {exc}", flush=True)
+                    error = f"{self.name}: {type(exc).__name__}: {exc}"
+                    if error != last_error:  # once per outage, not five times a second
+                        print(error, flush=True)
+                    last_error = error
                 self._stop.wait(interval)
 
         self._thread = threading.Thread(target=loop, name=self.name, daemon=True)

@@ -85,7 +85,9 @@ class StreamMapping(Poller):
         function_name: str = "AlertFunction",
         backoff_seconds: float = 0.2,
         on_dead_letter: Callable[[dict[str, Any]], None] | None = None,
+        table: tuple[Any, str] | None = None,
     ) -> None:
+        self.table = table  # (DynamoDB client, table name): follow the table's newest stream
         self.streams = streams_client
         self.sqs = sqs_client
         self.stream_arn = stream_arn
@@ -194,7 +196,20 @@ class StreamMapping(Poller):
         if self.on_dead_letter:
             self.on_dead_letter(message)
 
+    def follow_table(self) -> None:
+        """After the table is deleted and created again it has a new stream: read that one from
+        its start, as Lambda's mapping would once pointed at it."""
+        if self.table is None:
+            return
+        client, name = self.table
+        latest = client.describe_table(TableName=name)["Table"].get("LatestStreamArn")
+        if latest and latest != self.stream_arn:
+            print(f"{self.name}: the table's stream is now {latest}", flush=True)
+            self.stream_arn = latest
+            self._iterators = {}
+
     def run_once(self) -> int:
+        self.follow_table()
         records = self.poll()
         self.deliver(records)
         return len(records)

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -68,8 +69,8 @@ class LocalRun:
         return self.request("POST", url, body, {"Content-Type": "application/json"})
 
 
-@pytest.fixture(scope="session")
-def local_run() -> Iterator[LocalRun]:
+def start_local_run() -> LocalRun:
+    """python -m local_stack on free ports, ready to serve."""
     env = {
         **os.environ,
         "PORT": "0",
@@ -103,9 +104,6 @@ def local_run() -> Iterator[LocalRun]:
     if not ready:
         process.kill()
         pytest.fail("the local run did not start:\n" + "".join(output))
-    run = LocalRun(api=ready.group(1), emulator=ready.group(2), process=process, output=output)
-
-    import threading
 
     def drain() -> None:
         assert process.stdout is not None
@@ -113,9 +111,28 @@ def local_run() -> Iterator[LocalRun]:
             output.append(line)
 
     threading.Thread(target=drain, daemon=True).start()
-    yield run
-    process.terminate()
+    return LocalRun(api=ready.group(1), emulator=ready.group(2), process=process, output=output)
+
+
+def stop_local_run(run: LocalRun) -> None:
+    run.process.terminate()
     try:
-        process.wait(timeout=10)
+        run.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        process.kill()
+        run.process.kill()
+
+
+@pytest.fixture(scope="session")
+def local_run() -> Iterator[LocalRun]:
+    """One local run for the session's end-to-end tests."""
+    run = start_local_run()
+    yield run
+    stop_local_run(run)
+
+
+@pytest.fixture
+def own_local_run() -> Iterator[LocalRun]:
+    """A local run of the test's own, for tests that break it (delete the table)."""
+    run = start_local_run()
+    yield run
+    stop_local_run(run)

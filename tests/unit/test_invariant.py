@@ -97,6 +97,14 @@ def test_a_lone_surrogate_in_a_key_and_in_ctyun_streams(invoke: Invoke, aws: Any
     assert result["result"]["outputs"][0]["streams"] == [{"\ufffd": "\ufffdx"}]
 
 
+def test_an_empty_key_in_ctyun_streams_is_stored(invoke: Invoke, aws: Any) -> None:
+    """Found by the property test: DynamoDB refuses empty attribute names at any depth."""
+    status, _ = assert_kept(invoke, aws, "/callbacks/ctyun", ctyun_transcode('[{"": null}]'))
+    assert status == 200
+    [result] = task(invoke, "ctyun", "t-1")
+    assert result["result"]["outputs"][0]["streams"] == [{"(empty key)": None}]
+
+
 # --- numbers JSON allows and Python or DynamoDB do not -----------------------------------------
 
 

@@ -4,7 +4,8 @@
 the normalised copy becomes text there (the raw body keeps the exact bytes):
 - numbers outside DynamoDB's range (38 significant digits, exponent -130..125), infinities;
 - nesting deeper than DynamoDB's 32 levels: the deeper part is stored as its JSON text;
-- lone surrogates in strings or map keys (no UTF-8 encoder takes them): U+FFFD.
+- lone surrogates in strings or map keys (no UTF-8 encoder takes them): U+FFFD;
+- an empty map key (DynamoDB refuses empty attribute names at any depth): EMPTY_KEY.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ ITEM_LIMIT = 400 * 1024  # DynamoDB's item size limit
 MAX_DEPTH = 30  # DynamoDB nests at most 32 levels; the item's own map is one
 DYNAMODB_MAX = Decimal("9.9999999999999999999999999999999999999E+125")
 DYNAMODB_MIN = Decimal("1E-130")
+
+EMPTY_KEY = "(empty key)"
 
 AttributeValue = dict[str, Any]
 
@@ -47,6 +50,10 @@ def _deep_text(value: Any) -> AttributeValue:
     except (RecursionError, ValueError):
         text = "(nested too deeply to store; the payload holds it)"
     return {"S": without_surrogates(text)}
+
+
+def _name(key: Any) -> str:
+    return without_surrogates(str(key)) or EMPTY_KEY
 
 
 def to_dynamodb(value: Any, depth: int = 0) -> AttributeValue:

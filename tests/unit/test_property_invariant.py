@@ -1,0 +1,239 @@
+"""The invariant as a property: any bytes a sender can produce, on every callback route, through
+the real handler on moto. For an authenticated request of at most 256 KiB the answer is
+  200 and the body is a stored result (GET /tasks shows it, payload byte for byte), or
+  400 and the raw body is a rejected item (found by its rejection id, byte for byte),
+and with the table down, 202 and the body waits in the retry queue, byte for byte.
+
+`make test` runs a bounded, repeatable budget (FUZZ_EXAMPLES, default 150 per property);
+`make fuzz` runs a larger random one and prints how many bodies it tried.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import TABLE, Invoke
+from helpers import EVENTS, callback_event
+from local_stack.apigw import proxy_event
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
+RANDOM = os.environ.get("FUZZ_RANDOM", "") == "1"  # make fuzz: a new random run each time
+MAX_BODY = 256 * 1024
+ROUTES = (
+    "/callbacks/umedia",
+    "/callbacks/umedia/transcode",
+    "/callbacks/umedia/snapshot",
+    "/callbacks/umedia/slice",
+    "/callbacks/umedia/moderation",
+    "/callbacks/umedia/%E2%9C%93",  # an unknown kind
+    "/callbacks/ctyun",
+)
+
+
+def _route(path: Path) -> str:
+    """The route a vendor would post this fixture to."""
+    if path.parent.name == "ctyun":
+        return "/callbacks/ctyun"
+    kind = path.stem.split("-")[0]
+    known = ("transcode", "snapshot", "slice", "moderation")
+    return f"/callbacks/umedia/{kind}" if kind in known else "/callbacks/umedia"
+
+
+FIXTURES = [(_route(p), json.loads(p.read_bytes())) for p in sorted(EVENTS.glob("[uc]*/*.json"))]
+
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not RANDOM,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+# --- JSON text, hostile where JSON and its readers disagree --------------------------------------
+
+SURROGATES = st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff", "\ud83d", "\ud83d\ude00"])
+TEXT = st.one_of(
+    st.text(max_size=30),
+    st.lists(st.one_of(st.text(max_size=5), SURROGATES), max_size=5).map("".join),
+    st.sampled_from(["", " ", "  http:// a.b/c .mp4 ", "SUCCESS", "FAIL", "0", "1", "normal"]),
+)
+ODD_NUMBERS = st.sampled_from(
+    ["NaN", "Infinity", "-Infinity", "1e400", "-1e400", "1e-400", "-0", "0e0", "1E+125",
+     "9" * 39, "7" * 5000, "1." + "0" * 400, "123456789012345678901234567890.123456789"]
+)  # fmt: skip
+LEAVES = st.one_of(
+    st.sampled_from(["null", "true", "false"]),
+    st.integers().map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    ODD_NUMBERS,
+    TEXT.map(json.dumps),  # ensure_ascii: lone surrogates become \\udxxx escapes
+    TEXT.map(lambda s: json.dumps(s, ensure_ascii=False).encode("utf-8", "replace").decode()),
+)
+
+
+def _array(items: list[str]) -> str:
+    return "[" + ",".join(items) + "]"
+
+
+def _object(pairs: list[tuple[str, str]]) -> str:
+    return "{" + ",".join(f"{json.dumps(k)}:{v}" for k, v in pairs) + "}"
+
+
+JSON_TEXT = st.recursive(
+    LEAVES,
+    lambda kids: st.one_of(
+        st.lists(kids, max_size=6).map(_array),
+        st.lists(st.tuples(TEXT, kids), max_size=6).map(_object),
+    ),
+    max_leaves=30,
+)
+DEEP = st.tuples(st.integers(1, 5000), st.sampled_from(["[]", "{}"])).map(
+    lambda t: '{"a":' * t[0] + "1" + "}" * t[0] if t[1] == "{}" else "[" * t[0] + "]" * t[0]
+)
+
+PLACEHOLDER = "\u0000fuzz-placeholder\u0000"
+
+
+def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix] if prefix else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+@st.composite
+def vendor_shaped(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A vendor fixture on its own route, with one value anywhere in it replaced by hostile
+    JSON text, or a hostile extra field added (which a lenient reader should store)."""
+    route, fixture = draw(st.sampled_from(FIXTURES))
+    fixture = json.loads(json.dumps(fixture))
+    if draw(st.booleans()):
+        target = fixture
+        path: tuple[Any, ...] = (draw(TEXT),)
+    else:
+        path = draw(st.sampled_from(_paths(fixture)))
+        target = fixture
+        for step in path[:-1]:
+            target = target[step]
+    target[path[-1]] = PLACEHOLDER
+    fragment = draw(st.one_of(JSON_TEXT, DEEP))
+    text = json.dumps(fixture).replace(json.dumps(PLACEHOLDER), fragment)
+    prefix = draw(st.sampled_from([b"", b"\xef\xbb\xbf", b" \n"]))
+    return route, prefix + text.encode("utf-8", "surrogatepass")
+
+
+def _padded(n: int) -> bytes:
+    return b'{"retcode":0,"task_id":"big","message":"' + b"x" * n + b'"}'
+
+
+ANY_ROUTE = st.sampled_from(ROUTES)
+REQUESTS = st.one_of(
+    vendor_shaped(),
+    st.tuples(ANY_ROUTE, st.binary(max_size=3000)),
+    st.tuples(ANY_ROUTE, JSON_TEXT.map(str.encode)),
+    st.tuples(ANY_ROUTE, DEEP.map(str.encode)),
+    st.tuples(st.just("/callbacks/umedia/transcode"), st.integers(1, 260 * 1024).map(_padded)),
+)
+
+
+# --- what a vendor and an operator can see ------------------------------------------------
+
+
+def rejected_body(aws: dict[str, Any], rejection_id: str) -> bytes:
+    from media_callbacks.items import from_dynamodb, stored_bytes
+
+    key = {"pk": {"S": f"REJECTED#{rejection_id[:10]}"}, "sk": {"S": rejection_id}}
+    item = aws["dynamodb"].get_item(TableName=TABLE, Key=key).get("Item")
+    assert item is not None, f"no rejected item {rejection_id}"
+    plain = from_dynamodb(item)
+    return stored_bytes(plain["body"], plain.get("body_encoding"))
+
+
+def check_kept(invoke: Invoke, aws: dict[str, Any], route: str, body: bytes) -> str:
+    status, answer = invoke(callback_event(route, body))
+    if len(body) > MAX_BODY:
+        assert (status, answer) == (413, {"status": "too_large"})
+        return "413"
+    assert status in (200, 400), (status, answer)
+    if status == 400:
+        assert answer["status"] == "rejected"
+        assert answer["error"]
+        assert rejected_body(aws, answer["rejection_id"]) == body
+        return "400"
+    assert answer["status"] in ("stored", "duplicate", "ignored"), answer
+    path = f"/tasks/{answer['vendor']}/{quote(answer['task_id'], safe='')}"
+    found, listing = invoke(proxy_event("GET", path))
+    assert found == 200, listing
+    kinds = {r["kind"]: r for r in listing["results"]}
+    assert answer["kind"] in kinds, (answer, list(kinds))
+    if answer["status"] == "stored":
+        assert kinds[answer["kind"]]["payload"].encode() == body
+    return f"200 {answer['status']}"
+
+
+def test_any_body_on_any_route_is_stored_or_rejected_with_its_bytes(
+    invoke: Invoke, aws: dict[str, Any]
+) -> None:
+    tried: Counter[str] = Counter()
+
+    @FUZZ
+    @given(request=REQUESTS)
+    def run(request: tuple[str, bytes]) -> None:
+        tried[check_kept(invoke, aws, *request)] += 1
+        progress(tried)
+
+    run()
+    report("stored or rejected", tried)
+
+
+def test_with_the_table_down_any_body_is_queued_with_its_bytes(
+    invoke: Invoke, aws: dict[str, Any], failing_writes: list[str]
+) -> None:
+    from media_callbacks.retry import decode
+
+    queued: Counter[str] = Counter()
+
+    @FUZZ
+    @given(request=REQUESTS.filter(lambda r: len(r[1]) <= MAX_BODY))
+    def run(request: tuple[str, bytes]) -> None:
+        route, body = request
+        status, answer = invoke(callback_event(route, body))
+        assert (status, answer["status"]) == (202, "queued"), answer
+        messages = aws["sqs"].receive_message(QueueUrl=aws["retry_queue"], MaxNumberOfMessages=1)
+        [message] = messages["Messages"]
+        assert decode(message["Body"]).body == body
+        aws["sqs"].delete_message(
+            QueueUrl=aws["retry_queue"], ReceiptHandle=message["ReceiptHandle"]
+        )
+        queued["202 queued"] += 1
+        progress(queued)
+
+    run()
+    report("queued while the table is down", queued)
+
+
+def progress(outcomes: Counter[str]) -> None:
+    total = sum(outcomes.values())
+    if total % 500 == 0:
+        print(f"fuzz: {total} bodies so far", flush=True)
+
+
+def report(what: str, outcomes: Counter[str]) -> None:
+    """One line for `make fuzz` (shown with -s): how many bodies, by answer; 0 violations, since
+    hypothesis stops at the first one."""
+    total = sum(outcomes.values())
+    detail = ", ".join(f"{n} {name}" for name, n in sorted(outcomes.items()))
+    print(f"\nfuzz ({what}): {total} bodies tried ({detail}); 0 violations")
+    assert total > 0
