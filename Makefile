@@ -60,7 +60,8 @@ template: $(TOOLS)/.installed $(VENV)/.installed
 	@# checkov leaves out resources whose condition is false with the default parameters:
 	@# scan again with every optional part switched on
 	$(PY) scripts/template_variant.py .aws-sam/variants/all-on/template.yaml \
-	  EnableHttpFrontDoor=true EnableSnapStart=true AllowedSourceCidrs=203.0.113.0/24 AlarmEmail=ops@example.com
+	  EnableHttpFrontDoor=true EnableSnapStart=true EnableWaf=true \
+	  AllowedSourceCidrs=203.0.113.0/24 AlarmEmail=ops@example.com
 	$(TOOLS)/bin/checkov --quiet --compact --skip-download --framework cloudformation \
 	  -f .aws-sam/variants/all-on/template.yaml
 

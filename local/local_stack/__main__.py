@@ -1,8 +1,9 @@
 """`make run`: the whole receiver on this machine, no AWS account and no Docker.
 
 PORT (default 3000) serves the callback API; AWS_EMULATOR_PORT (default 5000) serves the
-emulated AWS APIs (moto); CALLBACK_TOKEN (default local-dev-token) is the token. Port 0 picks a
-free port; the "ready" line says which.
+emulated AWS APIs (moto); CALLBACK_TOKEN (default local-dev-token) is the token, and
+CALLBACK_KEYS (optional) the JSON form of the callback secret, e.g. per-vendor tokens
+{"tokens": {"umedia": "..."}}. Port 0 picks a free port; the "ready" line says which.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from local_stack.http_front import console, make_server, serve_in_thread
 from local_stack.queue import QueueMapping
 from local_stack.stream import StreamMapping
 from local_stack.template import queue_mapping, stream_mapping
+from media_callbacks.auth import parse_keys
 
 HOST = "127.0.0.1"
 
@@ -39,6 +41,20 @@ def _print_alert(parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> N
         console(f"ALERT {context.get('alert_subject')} (message {parsed['MessageId']})")
 
 
+def secret_text(token: str, keys: str | None) -> str:
+    """The emulated callback secret: the token as text, or with CALLBACK_KEYS its JSON form."""
+    if not (keys or "").strip():
+        return token
+    try:
+        parse_keys(keys)
+        data = json.loads(keys or "")
+    except ValueError as exc:
+        raise SystemExit(f"CALLBACK_KEYS: {exc}") from None
+    if not isinstance(data, dict):
+        raise SystemExit('CALLBACK_KEYS: expected a JSON object like {"tokens": {"umedia": "..."}}')
+    return json.dumps({"token": token, **data})
+
+
 def main() -> None:
     port = int(os.environ.get("PORT", "3000"))
     emulator_port = int(os.environ.get("AWS_EMULATOR_PORT", "5000"))
@@ -46,11 +62,12 @@ def main() -> None:
     token = custom_token or "local-dev-token"
     shown = "$CALLBACK_TOKEN" if custom_token else token  # a token of the user's is never printed
     moto, endpoint = start_server(HOST, emulator_port)
-    resources = create_resources(endpoint, token)
+    resources = create_resources(endpoint, secret_text(token, os.environ.get("CALLBACK_KEYS")))
     os.environ.update(
         function_environment(resources, POWERTOOLS_LOG_LEVEL=os.environ.get("LOG_LEVEL", "ERROR"))
     )
-    os.environ.pop("CALLBACK_TOKEN", None)  # the function reads it from the emulated secret
+    for name in ("CALLBACK_TOKEN", "CALLBACK_KEYS"):  # the function reads the emulated secret
+        os.environ.pop(name, None)
 
     # Imported after the environment is in place, as Lambda imports them at cold start.
     import alert_handler.app as alerts

@@ -91,7 +91,7 @@ JSON_TEXT = st.recursive(
     LEAVES,
     lambda kids: st.one_of(
         st.lists(kids, max_size=6).map(_array),
-        st.lists(st.tuples(TEXT, kids), max_size=6).map(_object),
+        st.lists(st.tuples(st.one_of(st.just(""), TEXT), kids), max_size=6).map(_object),
     ),
     max_leaves=30,
 )

@@ -303,3 +303,59 @@ def test_the_retry_queue_has_backoff_room_and_a_dead_letter_queue() -> None:
     } in callback["Policies"]
     consumer = FUNCTIONS["IngestRetryFunction"]["Properties"]["Events"]["RetryQueue"]["Properties"]
     assert consumer["ScalingConfig"]["MaximumConcurrency"] >= 2
+
+
+def test_a_256_kib_body_that_does_not_compress_fits_the_retry_queue() -> None:
+    """Otherwise a table outage answers such a callback 503 instead of queueing it."""
+    import random
+
+    from media_callbacks.ingest import Delivery
+    from media_callbacks.retry import encode
+
+    body = random.Random(1).randbytes(256 * 1024)
+    headers = {f"X-Header-{i}": "v" * 100 for i in range(80)}  # API Gateway's 10 KiB of headers
+    message = encode(
+        Delivery("POST /callbacks/ctyun", "ctyun", None, body, "t", "r", headers=headers)
+    )
+    for queue in ("IngestRetryQueue", "IngestRetryDeadLetterQueue"):
+        assert len(message.encode()) < RESOURCES[queue]["Properties"]["MaximumMessageSize"]
+    assert len(message.encode()) > 256 * 1024  # the old default would have refused it
+
+
+def test_the_alert_function_writes_only_its_ledger_keys() -> None:
+    [table_write] = [
+        s for s in _statements(FUNCTIONS["AlertFunction"]) if "dynamodb:PutItem" in s["Action"]
+    ]
+    assert table_write["Condition"] == {
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ALERT#*"]}
+    }
+    assert "dynamodb:Query" not in table_write["Action"]
+
+
+def test_lookups_and_health_are_throttled_below_the_callbacks() -> None:
+    settings = {
+        s["ResourcePath"]: s for s in RESOURCES["CallbackApi"]["Properties"]["MethodSettings"]
+    }
+    callbacks = settings["/*"]["ThrottlingRateLimit"]
+    for path in ("/~1tasks~1{vendor}~1{task_id}", "/~1health"):
+        assert settings[path]["ThrottlingRateLimit"] <= callbacks / 10
+        assert settings[path]["ThrottlingBurstLimit"] < settings["/*"]["ThrottlingBurstLimit"]
+
+
+def test_the_optional_waf_rate_limits_per_source_ip_and_redacts_the_token() -> None:
+    acl = RESOURCES["CallbackWebAcl"]
+    assert acl["Condition"] == "WafOn"
+    [rate] = [r for r in acl["Properties"]["Rules"] if "RateBasedStatement" in r["Statement"]]
+    assert rate["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    assert rate["Action"] == {"Block": {}}
+    # nothing but the flood is blocked: managed rules only count
+    assert all(
+        "Count" in r.get("OverrideAction", {"Count": {}})
+        for r in acl["Properties"]["Rules"]
+        if r is not rate
+    )
+    redacted = RESOURCES["CallbackWebAclLogging"]["Properties"]["RedactedFields"]
+    assert {"QueryString": {}} in redacted
+    assert {"SingleHeader": {"Name": "x-callback-token"}} in redacted
+    association = RESOURCES["CallbackWebAclAssociation"]["Properties"]
+    assert association["WebACLArn"] == {"Fn::GetAtt": ["CallbackWebAcl", "Arn"]}

@@ -28,6 +28,7 @@ ingestor = Ingestor(store, config.thresholds, fallback=retry_queue)
 verifier = TokenVerifier(
     secret_id=config.callback_token_secret,
     static_token=config.callback_token,
+    static_keys=config.callback_keys,
     max_age=config.token_cache_seconds,
 )
 app = APIGatewayRestResolver()
@@ -93,7 +94,7 @@ def _callback(vendor: str, kind: str | None) -> Response[Any]:
         return _json(413, {"status": "too_large"})
     query = raw.get("queryStringParameters") or {}
     headers = raw.get("headers") or {}
-    if not verifier.verify(events.presented_token(query, headers)):
+    if not verifier.verify(events.presented_token(query, headers), vendor):
         count(vendor, kind, "unauthorized")
         logger.warning("callback with a missing or wrong token", extra={"path": event.path})
         return _json(401, {"status": "unauthorized"})

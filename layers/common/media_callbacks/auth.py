@@ -1,9 +1,17 @@
-"""The callback token: constant-time comparison against the current and the previous secret."""
+"""The callback token: constant-time comparison against the current and the previous secret.
+
+The secret is either the token as plain text (every vendor shares it) or a JSON object:
+`{"token": "...", "tokens": {"<vendor id>": "..."}, ...}`; a vendor's own token, when set,
+replaces the shared one for that vendor, so a leaked UMedia URL opens no other route. Other keys
+(vendors' signing keys) are kept for the adapters that need them.
+"""
 
 from __future__ import annotations
 
 import hmac
+import json
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -15,7 +23,39 @@ NO_VERSION = ("ResourceNotFoundException", "InvalidRequestException")
 
 
 class SecretUnavailable(Exception):
-    """Secrets Manager did not answer (after the SDK's retries): the caller should retry."""
+    """Secrets Manager did not answer (after the SDK's retries), or the secret is malformed: the
+    caller should retry (503), and the operator sees an error log and the API's 5XX alarm."""
+
+
+@dataclass(frozen=True)
+class CallbackKeys:
+    """What one version of the callback secret holds."""
+
+    token: str | None = None
+    tokens: dict[str, str] = field(default_factory=dict)
+    other: dict[str, Any] = field(default_factory=dict)
+
+    def token_for(self, vendor: str) -> str | None:
+        return self.tokens.get(vendor) or self.token
+
+
+def parse_keys(text: str | None) -> CallbackKeys | None:
+    """The secret's text as keys; None when empty. ValueError names what is malformed."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not text.startswith("{"):
+        return CallbackKeys(token=text)
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ValueError("the callback secret starts with { but is not valid JSON") from None
+    token, tokens = data.pop("token", None), data.pop("tokens", None) or {}
+    if token is not None and not isinstance(token, str):
+        raise ValueError("the callback secret's token must be a string")
+    if not isinstance(tokens, dict) or not all(isinstance(v, str) and v for v in tokens.values()):
+        raise ValueError('the callback secret\'s tokens must be {"<vendor id>": "<token>"}')
+    return CallbackKeys(token=token or None, tokens=tokens, other=data)
 
 
 class TokenVerifier:
@@ -23,7 +63,8 @@ class TokenVerifier:
 
     Each stage's value is cached for `max_age` seconds per container (absence of a previous
     version too); the previous one is only fetched when the current one did not match.
-    Locally a fixed token can stand in for the secret.
+    Locally a fixed token (CALLBACK_TOKEN) and keys (CALLBACK_KEYS, the JSON form) can stand in
+    for the secret.
 
     Not Powertools parameters: its package imports boto3, and with it s3transfer, on every
     cold start (docs/PERFORMANCE.md); this is the same cache on the function's botocore client.
@@ -34,47 +75,58 @@ class TokenVerifier:
         *,
         secret_id: str | None,
         static_token: str | None = None,
+        static_keys: str | None = None,
         max_age: int = 300,
         client: Any = None,
     ) -> None:
         self.secret_id = secret_id
-        self.static_token = static_token
+        self._static = self._local_keys(static_token, static_keys) if secret_id is None else None
         self.max_age = max_age
         self._client = client
-        self._cache: dict[str, tuple[str | None, float]] = {}
+        self._cache: dict[str, tuple[CallbackKeys | None, float]] = {}
+
+    @staticmethod
+    def _local_keys(token: str | None, keys: str | None) -> CallbackKeys | None:
+        parsed = parse_keys(keys) or CallbackKeys()
+        return CallbackKeys(token=parsed.token or token, tokens=parsed.tokens, other=parsed.other)
 
     @property
     def client(self) -> Any:
         """The client given at construction (tests), else the process's shared one."""
         return self._client if self._client is not None else aws.client("secretsmanager")
 
-    def _secret(self, stage: str) -> str | None:
+    def _fetch(self, stage: str) -> str | None:
+        try:
+            response = self.client.get_secret_value(SecretId=self.secret_id, VersionStage=stage)
+            return str(response.get("SecretString", ""))
+        except ClientError as exc:
+            if stage == PREVIOUS and aws.error_code(exc) in NO_VERSION:
+                return None  # never rotated yet: there is no previous version
+            raise SecretUnavailable(f"{stage}: {aws.error_code(exc)}") from exc
+        except BotoCoreError as exc:
+            raise SecretUnavailable(f"{stage}: {type(exc).__name__}") from exc
+
+    def _keys(self, stage: str) -> CallbackKeys | None:
         now = time.monotonic()
         cached = self._cache.get(stage)
         if cached and cached[1] > now:
             return cached[0]
         try:
-            response = self.client.get_secret_value(SecretId=self.secret_id, VersionStage=stage)
-            value: str | None = str(response.get("SecretString", "")).strip() or None
-        except ClientError as exc:
-            if stage == PREVIOUS and aws.error_code(exc) in NO_VERSION:
-                value = None  # never rotated yet: there is no previous version
-            else:
-                raise SecretUnavailable(f"{stage}: {aws.error_code(exc)}") from exc
-        except BotoCoreError as exc:
-            raise SecretUnavailable(f"{stage}: {type(exc).__name__}") from exc
-        self._cache[stage] = (value, now + self.max_age)
-        return value
+            keys = parse_keys(self._fetch(stage))
+        except ValueError as exc:
+            raise SecretUnavailable(f"{stage}: {exc}") from None
+        self._cache[stage] = (keys, now + self.max_age)
+        return keys
 
-    def verify(self, presented: str | None) -> bool:
+    def verify(self, presented: str | None, vendor: str) -> bool:
         if not isinstance(presented, str) or not presented:
             return False
         given = presented.encode("utf-8", "surrogatepass")  # a lone surrogate matches nothing
         if self.secret_id is None:
-            expected = (self.static_token or "").encode()
-            return bool(expected) and hmac.compare_digest(given, expected)
-        for stage in (CURRENT, PREVIOUS):
-            value = self._secret(stage)
-            if value and hmac.compare_digest(given, value.encode()):
-                return True
-        return False
+            return _matches(given, self._static, vendor)
+        return any(_matches(given, self._keys(stage), vendor) for stage in (CURRENT, PREVIOUS))
+
+
+def _matches(given: bytes, keys: CallbackKeys | None, vendor: str) -> bool:
+    expected = keys.token_for(vendor) if keys else None
+    return bool(expected) and hmac.compare_digest(given, str(expected).encode())

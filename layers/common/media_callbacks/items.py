@@ -71,9 +71,7 @@ def to_dynamodb(value: Any, depth: int = 0) -> AttributeValue:
     if isinstance(value, dict | list | tuple) and depth >= MAX_DEPTH:
         return _deep_text(value)
     if isinstance(value, dict):
-        return {
-            "M": {without_surrogates(str(k)): to_dynamodb(v, depth + 1) for k, v in value.items()}
-        }
+        return {"M": {_name(k): to_dynamodb(v, depth + 1) for k, v in value.items()}}
     if isinstance(value, list | tuple):
         return {"L": [to_dynamodb(v, depth + 1) for v in value]}
     raise TypeError(f"cannot store a {type(value).__name__} in DynamoDB")

@@ -35,7 +35,8 @@ def encode(delivery: Delivery) -> str:
     """The message body: JSON, the callback's body gzip-compressed and base64-encoded."""
     fields = asdict(delivery)
     fields["body"] = base64.b64encode(gzip.compress(delivery.body, mtime=0)).decode()
-    return json.dumps({"format": FORMAT, **fields}, ensure_ascii=False, separators=(",", ":"))
+    # ASCII: SQS refuses control characters and lone surrogates a header value may hold
+    return json.dumps({"format": FORMAT, **fields}, separators=(",", ":"))
 
 
 def decode(text: str) -> Delivery:

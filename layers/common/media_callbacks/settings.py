@@ -23,6 +23,7 @@ class Settings(BaseModel):
     table_name: str = Field(min_length=3)
     callback_token_secret: str | None = None
     callback_token: str | None = Field(default=None, repr=False)
+    callback_keys: str | None = Field(default=None, repr=False)
     token_cache_seconds: int = Field(default=300, ge=0)
     retention_days: int = Field(default=0, ge=0)
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, gt=0)
@@ -32,9 +33,10 @@ class Settings(BaseModel):
 
     def require_token_source(self) -> None:
         """The callback API needs a token; the other functions do not."""
-        if not self.callback_token_secret and not self.callback_token:
+        if not (self.callback_token_secret or self.callback_token or self.callback_keys):
             raise ConfigError(
-                "invalid configuration: set CALLBACK_TOKEN_SECRET (AWS) or CALLBACK_TOKEN (local)"
+                "invalid configuration: set CALLBACK_TOKEN_SECRET (AWS) or CALLBACK_TOKEN / "
+                "CALLBACK_KEYS (local)"
             )
 
 
@@ -42,6 +44,7 @@ ENV = {
     "table_name": "TABLE_NAME",
     "callback_token_secret": "CALLBACK_TOKEN_SECRET",
     "callback_token": "CALLBACK_TOKEN",
+    "callback_keys": "CALLBACK_KEYS",
     "token_cache_seconds": "CALLBACK_TOKEN_CACHE_SECONDS",
     "retention_days": "RETENTION_DAYS",
     "max_body_bytes": "MAX_BODY_BYTES",
