@@ -305,3 +305,9 @@ def test_a_body_base64_of_bytes_with_a_bom_is_stored(invoke: Invoke, aws: Any) -
     event = callback_event("/callbacks/umedia/transcode", body)
     event["body"] = base64.b64encode(body).decode()
     assert invoke(event)[0] == 200
+
+
+def test_a_task_look_up_with_an_overlong_id_is_a_clear_400(invoke: Invoke) -> None:
+    status, answer = invoke(proxy_event("GET", "/tasks/umedia/" + "%E4%B8%AD" * 700))
+    assert (status, answer["status"]) == (400, "rejected")
+    assert "task_id" in answer["error"]

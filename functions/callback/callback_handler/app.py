@@ -36,6 +36,9 @@ if aws.snapshotting():  # clients into the snapshot; the token itself is fetched
     _ = store.client, verifier.client
 
 
+MAX_TASK_ID_BYTES = 1024  # the table's partition key holds 2048 bytes with its TASK# prefix
+
+
 def _json(status_code: int, body: dict[str, Any]) -> Response[Any]:
     return Response(status_code=status_code, content_type=content_types.APPLICATION_JSON, body=body)
 
@@ -78,6 +81,8 @@ def task(vendor: str, task_id: str) -> Response[Any]:
             404, {"status": "not_found", "error": f"vendor: use one of {', '.join(VENDORS)}"}
         )
     task_id = unquote(task_id)  # REST API path parameters arrive percent-encoded
+    if len(task_id.encode()) > MAX_TASK_ID_BYTES:
+        return _json(400, {"status": "rejected", "error": "task_id: longer than 1024 bytes"})
     return _json(
         200, {"vendor": vendor, "task_id": task_id, "results": store.task_results(vendor, task_id)}
     )
