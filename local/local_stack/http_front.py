@@ -105,84 +105,92 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # the contract asks for at least 50 concurrent connections
 
 
-def make_server(host: str, port: int, handler: Handler) -> ThreadingHTTPServer:
+class RequestHandler(BaseHTTPRequestHandler):
+    """One HTTP request -> one API Gateway event -> the handler; make_server sets `handler`."""
+
+    handler: Handler
     # Lambda runs one event at a time per container, and Powertools' resolver keeps the current
     # event on the app object: serialise calls into the handler, as a single container would.
-    invoke_lock = threading.Lock()
+    invoke_lock: threading.Lock
+    protocol_version = "HTTP/1.1"
+    server_version = "media-callbacks-local"
+    timeout = READ_TIMEOUT_SECONDS  # the socket's: no request waits forever for its body
 
-    class RequestHandler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "media-callbacks-local"
-        timeout = READ_TIMEOUT_SECONDS  # the socket's: no request waits forever for its body
+    def log_message(self, format: str, *args: Any) -> None:
+        return  # one console line per request is printed below instead
 
-        def log_message(self, format: str, *args: Any) -> None:
-            return  # one console line per request is printed below instead
-
-        def _handle(self) -> None:
-            started = time.perf_counter()
-            url = urlsplit(self.path)
+    def _handle(self) -> None:
+        started = time.perf_counter()
+        url = urlsplit(self.path)
+        try:
+            body = read_body(self.headers, self.rfile, API_GATEWAY_MAX_BODY)
+        except (BadRequest, TimeoutError, OSError) as exc:
+            self._refuse(exc)
+            return
+        if match_resource(url.path) is None:
+            # API Gateway answers unknown resources itself, without calling the function.
+            self._reply(403, {"Content-Type": "application/json"},
+                        b'{"message":"Missing Authentication Token"}')  # fmt: skip
+            console(f"{self.command} {url.path} -> 403 (no such route)")
+            return
+        event = proxy_event(
+            self.command,
+            url.path,
+            query=url.query,
+            headers=dict(self.headers.items()),
+            body=body if self.command not in ("GET", "HEAD") or body else None,
+            source_ip=self.client_address[0],
+        )
+        with self.invoke_lock:
             try:
-                body = read_body(self.headers, self.rfile, API_GATEWAY_MAX_BODY)
-            except (BadRequest, TimeoutError, OSError) as exc:
-                self._refuse(exc)
+                response = self.handler(event, FakeLambdaContext())
+            except Exception as exc:  # what Lambda + API Gateway would answer
+                problem = f"{type(exc).__name__}: {exc}"
+                console(f"{self.command} {url.path} -> 502 handler raised {problem}")
+                self._reply(502, {"Content-Type": "application/json"},
+                            b'{"message":"Internal server error"}')  # fmt: skip
                 return
-            if match_resource(url.path) is None:
-                # API Gateway answers unknown resources itself, without calling the function.
-                self._reply(403, {"Content-Type": "application/json"},
-                            b'{"message":"Missing Authentication Token"}')  # fmt: skip
-                console(f"{self.command} {url.path} -> 403 (no such route)")
-                return
-            event = proxy_event(
-                self.command,
-                url.path,
-                query=url.query,
-                headers=dict(self.headers.items()),
-                body=body if self.command not in ("GET", "HEAD") or body else None,
-                source_ip=self.client_address[0],
-            )
-            with invoke_lock:
-                try:
-                    response = handler(event, FakeLambdaContext())
-                except Exception as exc:  # what Lambda + API Gateway would answer
-                    problem = f"{type(exc).__name__}: {exc}"
-                    console(f"{self.command} {url.path} -> 502 handler raised {problem}")
-                    self._reply(502, {"Content-Type": "application/json"},
-                                b'{"message":"Internal server error"}')  # fmt: skip
-                    return
-            raw = response.get("body") or ""
-            out = base64.b64decode(raw) if response.get("isBase64Encoded") else raw.encode()
-            headers = dict(response.get("headers") or {})
-            for key, values in (response.get("multiValueHeaders") or {}).items():
-                headers[key] = ", ".join(values)
-            status = int(response.get("statusCode", 200))
-            self._reply(status, headers, out)
-            took = (time.perf_counter() - started) * 1000
-            console(f"{self.command} {url.path} -> {status} {summary(status, out)} ({took:.0f} ms)")
+        raw = response.get("body") or ""
+        out = base64.b64decode(raw) if response.get("isBase64Encoded") else raw.encode()
+        headers = dict(response.get("headers") or {})
+        for key, values in (response.get("multiValueHeaders") or {}).items():
+            headers[key] = ", ".join(values)
+        status = int(response.get("statusCode", 200))
+        self._reply(status, headers, out)
+        took = (time.perf_counter() - started) * 1000
+        console(f"{self.command} {url.path} -> {status} {summary(status, out)} ({took:.0f} ms)")
 
-        def _refuse(self, exc: Exception) -> None:
-            """What API Gateway answers a request it cannot read, and close the connection."""
-            self.close_connection = True
-            if str(exc) == "too long":
-                status, message = 413, "Request Too Long"
-            else:
-                status, message = 400, f"Bad request: {exc or type(exc).__name__}"
-            self._reply(status, {"Content-Type": "application/json"},
-                        json.dumps({"message": message}).encode())  # fmt: skip
-            console(f"{self.command} {urlsplit(self.path).path} -> {status} {message}")
+    def _refuse(self, exc: Exception) -> None:
+        """What API Gateway answers a request it cannot read, and close the connection."""
+        self.close_connection = True
+        if str(exc) == "too long":
+            status, message = 413, "Request Too Long"
+        else:
+            status, message = 400, f"Bad request: {exc or type(exc).__name__}"
+        self._reply(status, {"Content-Type": "application/json"},
+                    json.dumps({"message": message}).encode())  # fmt: skip
+        console(f"{self.command} {urlsplit(self.path).path} -> {status} {message}")
 
-        def _reply(self, status: int, headers: dict[str, str], body: bytes) -> None:
-            self.send_response(status)
-            for key, value in headers.items():
-                if key.lower() not in ("content-length", "connection"):
-                    self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+    def _reply(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.send_response(status)
+        for key, value in headers.items():
+            if key.lower() not in ("content-length", "connection"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
-        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
 
-    return _Server((host, port), RequestHandler)
+
+def make_server(host: str, port: int, handler: Handler) -> ThreadingHTTPServer:
+    bound = type(
+        "BoundRequestHandler",
+        (RequestHandler,),
+        {"handler": staticmethod(handler), "invoke_lock": threading.Lock()},
+    )
+    return _Server((host, port), bound)
 
 
 def serve_in_thread(server: ThreadingHTTPServer) -> threading.Thread:

@@ -100,7 +100,7 @@ class ResultStore:
         with the error and tells which. Otherwise every attribute is replaced and `revision` goes
         up by one.
         """
-        values = result_item(result, body, received_at, self.retention_days)
+        values = result_item(result, received_at, self.retention_days)
         values |= {"request_id": request_id, "payload_sha256": payload_sha256}
         item = fit_item(values, body)
         names: dict[str, str] = {"#rev": "revision", "#sha": "payload_sha256", "#ra": "received_at"}
@@ -182,9 +182,7 @@ class ResultStore:
 OPTIONAL = ("flagged_key", "source_key", "expires_at", "payload_encoding", "capped")
 
 
-def result_item(
-    result: CallbackResult, body: bytes, received_at: str, retention_days: int
-) -> dict[str, Any]:
+def result_item(result: CallbackResult, received_at: str, retention_days: int) -> dict[str, Any]:
     """A result's attributes as plain data (the payload is added by `fit_item`)."""
     source = result.source_url
     indexable = source is not None and len(source.encode()) <= MAX_INDEX_KEY_BYTES
