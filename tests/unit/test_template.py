@@ -322,14 +322,27 @@ def test_a_256_kib_body_that_does_not_compress_fits_the_retry_queue() -> None:
     assert len(message.encode()) > 256 * 1024  # the old default would have refused it
 
 
-def test_the_alert_function_writes_only_its_ledger_keys() -> None:
-    [table_write] = [
-        s for s in _statements(FUNCTIONS["AlertFunction"]) if "dynamodb:PutItem" in s["Action"]
+@pytest.mark.parametrize(
+    ("name", "prefixes"),
+    [
+        ("AlertFunction", ["ALERT#*"]),
+        ("CallbackFunction", ["TASK#*", "REJECTED#*"]),
+        ("IngestRetryFunction", ["TASK#*", "REJECTED#*"]),
+    ],
+)
+def test_each_function_reaches_only_its_own_keys(name: str, prefixes: list[str]) -> None:
+    """The partition keys each function writes (media_callbacks: storage, ledger) and no other:
+    the alert function cannot touch a result, the callback function cannot forge a ledger."""
+    [table_access] = [
+        s
+        for s in _statements(FUNCTIONS[name])
+        if any(a.startswith("dynamodb:") for a in s["Action"])
     ]
-    assert table_write["Condition"] == {
-        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ALERT#*"]}
+    assert table_access["Condition"] == {
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": prefixes}
     }
-    assert "dynamodb:Query" not in table_write["Action"]
+    if name == "AlertFunction":
+        assert "dynamodb:Query" not in table_access["Action"]
 
 
 def test_lookups_and_health_are_throttled_below_the_callbacks() -> None:
