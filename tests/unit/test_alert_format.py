@@ -117,3 +117,27 @@ def test_publish_request_uses_message_structure_json(field: str) -> None:
         assert json.loads(message["default"])["alert_id"] == build_alert(image())["alert_id"]
     else:
         assert message["email"].startswith("Moderation alert: BLOCK")
+
+
+@pytest.mark.parametrize(("urls", "source"), [(3000, 100), (3000, 200_000), (50, 100)])
+def test_an_alert_with_long_frame_urls_still_fits_one_sns_message(urls: int, source: int) -> None:
+    """Found on the nothing-lost read: 100 findings with 3 KB frame URLs, in both the JSON and
+    the email form, are over SNS's 256 KiB, and the publish would fail into the dead letters."""
+    finding = {
+        "category": "porn",
+        "label": "porn",
+        "score": 0.95,
+        "image_url": "http://h/" + "f" * urls,
+        "vendor_review": False,
+        "suggestion": "block",
+    }
+    moderation = {**image()["moderation"], "findings": [finding] * 100, "finding_count": 5000}
+    alert = build_alert(image(moderation=moderation, source_url="http://s/" + "s" * source))
+    request = publish_request("arn:aws:sns:us-east-1:123456789012:t", alert)
+    assert len(request["Message"].encode()) < 256 * 1024 - 4096
+    sent = json.loads(json.loads(request["Message"])["default"])
+    assert sent["finding_count"] == 5000
+    assert sent["max_score"] == alert["max_score"]
+    assert 0 < len(sent["findings"]) <= 100 or source > 100_000
+    if urls == 50:
+        assert len(sent["findings"]) == 100  # nothing shed when it fits

@@ -13,6 +13,11 @@ ALERT_NAMESPACE = uuid.UUID("6f1b7a52-3d0e-5c1e-9a57-2b6f4a8e9c10")
 SUBJECT_LIMIT = 99  # SNS: printable ASCII, under 100 characters
 
 
+# SNS takes 256 KiB per message, attributes and subject included: leave room for those
+MESSAGE_BUDGET = 256 * 1024 - 8 * 1024
+URL_CHARS = 1024  # what is left of a source URL or task id in an alert that is still too large
+
+
 def alert_id(pk: str, sk: str, revision: int) -> str:
     """UUID v5 of "<pk>|<sk>|<revision>": the same revision always gives the same id."""
     return str(uuid.uuid5(ALERT_NAMESPACE, f"{pk}|{sk}|{revision}"))
@@ -135,13 +140,33 @@ def message_attributes(alert: dict[str, Any]) -> dict[str, dict[str, str]]:
     return attributes
 
 
-def publish_request(topic_arn: str, alert: dict[str, Any]) -> dict[str, Any]:
-    """sns.publish arguments: MessageStructure json with `default` and `email`."""
+def _message(alert: dict[str, Any]) -> str:
     body = json.dumps(alert, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps({"default": body, "email": email_text(alert)}, ensure_ascii=False)
+
+
+def _smaller(alert: dict[str, Any]) -> dict[str, Any]:
+    """Half the findings; once none are left, long URLs cut (finding_count keeps the total)."""
+    if alert["findings"]:
+        return {**alert, "findings": alert["findings"][: len(alert["findings"]) // 2]}
+    cut = {k: str(alert[k])[:URL_CHARS] for k in ("source_url", "video_id") if alert.get(k)}
+    return {**alert, **cut, "task_id": str(alert["task_id"])[:URL_CHARS]}
+
+
+def publish_request(topic_arn: str, alert: dict[str, Any]) -> dict[str, Any]:
+    """sns.publish arguments: MessageStructure json with `default` and `email`, within SNS's
+    256 KiB (both forms count): a result with long frame URLs sheds findings to fit, so the
+    alert is still delivered rather than failing into the dead-letter queue."""
+    message = _message(alert)
+    while len(message.encode()) > MESSAGE_BUDGET:
+        smaller = _smaller(alert)
+        if smaller == alert:
+            break
+        alert, message = smaller, _message(smaller)
     return {
         "TopicArn": topic_arn,
         "MessageStructure": "json",
-        "Message": json.dumps({"default": body, "email": email_text(alert)}, ensure_ascii=False),
+        "Message": message,
         "Subject": subject(alert),
         "MessageAttributes": message_attributes(alert),
     }
