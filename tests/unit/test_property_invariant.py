@@ -10,19 +10,25 @@ and with the table down, 202 and the body waits in the retry queue, byte for byt
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from collections import Counter
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.parse import quote
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import TABLE, Invoke
+from conftest import TABLE, Invoke, _refuse
 from helpers import EVENTS, callback_event
 from local_stack.apigw import proxy_event
+from local_stack.queue import QueueMapping
+from local_stack.template import queue_mapping
+from media_callbacks.items import stored_bytes
+from media_callbacks.storage import readable
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
 RANDOM = os.environ.get("FUZZ_RANDOM", "") == "1"  # make fuzz: a new random run each time
@@ -152,7 +158,7 @@ REQUESTS = st.one_of(
 
 
 def rejected_body(aws: dict[str, Any], rejection_id: str) -> bytes:
-    from media_callbacks.items import from_dynamodb, stored_bytes
+    from media_callbacks.items import from_dynamodb
 
     key = {"pk": {"S": f"REJECTED#{rejection_id[:10]}"}, "sk": {"S": rejection_id}}
     item = aws["dynamodb"].get_item(TableName=TABLE, Key=key).get("Item")
@@ -198,30 +204,75 @@ def test_any_body_on_any_route_is_stored_or_rejected_with_its_bytes(
     report("stored or rejected", tried)
 
 
-def test_with_the_table_down_any_body_is_queued_with_its_bytes(
-    invoke: Invoke, aws: dict[str, Any], failing_writes: list[str]
+def test_with_the_table_down_any_body_is_queued_then_kept_when_it_is_back(
+    invoke: Invoke, aws: dict[str, Any], app_module: ModuleType
 ) -> None:
+    """202 with the body byte for byte in the retry queue; once the table answers, the retry
+    function takes it (stored, duplicate, ignored or rejected), and nothing is left to fail."""
     from media_callbacks.retry import decode
 
+    retries = retry_mapping(aws)
     queued: Counter[str] = Counter()
 
     @FUZZ
     @given(request=REQUESTS.filter(lambda r: len(r[1]) <= MAX_BODY))
     def run(request: tuple[str, bytes]) -> None:
         route, body = request
-        status, answer = invoke(callback_event(route, body))
-        assert (status, answer["status"]) == (202, "queued"), answer
-        messages = aws["sqs"].receive_message(QueueUrl=aws["retry_queue"], MaxNumberOfMessages=1)
-        [message] = messages["Messages"]
-        assert decode(message["Body"]).body == body
-        aws["sqs"].delete_message(
-            QueueUrl=aws["retry_queue"], ReceiptHandle=message["ReceiptHandle"]
+        _, undo = _refuse(
+            "dynamodb", ("UpdateItem", "PutItem"), "InternalServerError", app_module.store.client
         )
-        queued["202 queued"] += 1
+        try:
+            event = callback_event(route, body)
+            status, answer = invoke(event)
+        finally:
+            undo()
+        assert (status, answer["status"]) == (202, "queued"), answer
+        [message] = peek(aws, "retry_queue")
+        assert decode(message["Body"]).body == body
+        assert retries.run_once() == 1
+        assert peek(aws, "retry_queue") == []
+        assert peek(aws, "retry_dlq") == []
+        kept = with_request_id(aws, answer["request_id"])
+        for item in kept:  # stored or rejected by the retry: the bytes as sent
+            if item["pk"].startswith("REJECTED#"):
+                assert stored_bytes(item["body"], item.get("body_encoding")) == body
+            else:
+                assert readable(item)["payload"].encode() == body
+        queued["202 queued, then taken"] += 1
         progress(queued)
 
     run()
     report("queued while the table is down", queued)
+
+
+def retry_mapping(aws: dict[str, Any]) -> QueueMapping:
+    """IngestRetryFunction behind its SQS event source mapping."""
+    import retry_handler.app as retry_app
+
+    return QueueMapping(
+        sqs_client=aws["sqs"],
+        queue_url=aws["retry_queue"],
+        handler=importlib.reload(retry_app).lambda_handler,
+        mapping=queue_mapping(),
+    )
+
+
+def with_request_id(aws: dict[str, Any], request_id: str) -> list[dict[str, Any]]:
+    from media_callbacks.items import from_dynamodb
+
+    page = aws["dynamodb"].scan(
+        TableName=TABLE,
+        FilterExpression="request_id = :r",
+        ExpressionAttributeValues={":r": {"S": request_id}},
+    )
+    return [from_dynamodb(item) for item in page["Items"]]
+
+
+def peek(aws: dict[str, Any], queue: str) -> list[dict[str, Any]]:
+    response = aws["sqs"].receive_message(
+        QueueUrl=aws[queue], MaxNumberOfMessages=10, VisibilityTimeout=0
+    )
+    return list(response.get("Messages", []))
 
 
 def progress(outcomes: Counter[str]) -> None:

@@ -90,3 +90,30 @@ def test_replaying_a_body_the_live_api_rejected_changes_nothing(
         main(["--table", TABLE, "--since", day, "--until", day, "--apply"])
     assert "/callbacks/umedia/{kind}" in out.getvalue()
     assert "1 rejected bodies: 1 rejected" in out.getvalue()
+
+
+def test_a_compressed_rejected_body_replays_from_its_exact_bytes(
+    aws: dict[str, Any], app_module: Any
+) -> None:
+    """A body kept gzip-compressed (its text form would not fit the item) is replayed whole."""
+    import gzip
+
+    body = event_bytes("umedia/transcode")
+    day = "2026-11-02"
+    aws["dynamodb"].put_item(
+        TableName=TABLE,
+        Item={
+            "pk": {"S": f"REJECTED#{day}"},
+            "sk": {"S": f"{day}T10:00:00.000000Z#req-gz"},
+            "route": {"S": "POST /callbacks/umedia/transcode"},
+            "error": {"S": "old parser bug"},
+            "body": {"B": gzip.compress(body)},
+            "body_encoding": {"S": "gzip"},
+            "received_at": {"S": f"{day}T10:00:00.000000Z"},
+            "request_id": {"S": "req-gz"},
+        },
+    )
+    assert "would store: umedia transcode task 1" in run()
+    assert "stored: umedia transcode task 1" in run("--apply")
+    [result] = [i for i in scan(aws["dynamodb"]) if i["pk"] == "TASK#umedia#1"]
+    assert result["payload"] == body.decode()
