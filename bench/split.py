@@ -42,7 +42,7 @@ with open(sys.argv[1], encoding="utf-8") as handle:
     event = json.load(handle)
 _ = app.verifier.client
 mark("Secrets Manager client")
-app.verifier._secret("AWSCURRENT")
+app.verifier._keys("AWSCURRENT")
 mark("GetSecretValue")
 _ = app.store.client
 mark("DynamoDB client")

@@ -78,6 +78,7 @@ def start_local_run() -> LocalRun:
         "CALLBACK_TOKEN": TOKEN,
         "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in IMPORT_ROOTS),
         "PYTHONUNBUFFERED": "1",
+        "HTTP_READ_TIMEOUT_SECONDS": "2",  # a short body is answered 400 after this
     }
     for name in ("AWS_ENDPOINT_URL", "TABLE_NAME", "CALLBACK_TOKEN_SECRET", "AWS_PROFILE"):
         env.pop(name, None)

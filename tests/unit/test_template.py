@@ -372,3 +372,13 @@ def test_the_optional_waf_rate_limits_per_source_ip_and_redacts_the_token() -> N
     assert {"SingleHeader": {"Name": "x-callback-token"}} in redacted
     association = RESOURCES["CallbackWebAclAssociation"]["Properties"]
     assert association["WebACLArn"] == {"Fn::GetAtt": ["CallbackWebAcl", "Arn"]}
+
+
+def test_a_slow_table_still_leaves_time_to_queue_the_callback() -> None:
+    """Secret, table and retry queue may each time out with every retry and the answer (202 or
+    503) still comes before API Gateway gives up at 29 s (3 attempts of 2 + 5 s could not)."""
+    from media_callbacks.aws import worst_case_seconds
+
+    timeout = FUNCTIONS["CallbackFunction"]["Properties"]["Timeout"]
+    assert 3 * worst_case_seconds() < timeout - 2
+    assert timeout < 29

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import copy
 import json
 from typing import Any
 
@@ -91,6 +90,8 @@ def source_ip(event: dict[str, Any]) -> str | None:
 
 def redacted(event: dict[str, Any]) -> dict[str, Any]:
     """The event with every copy of the token replaced, for POWERTOOLS_LOGGER_LOG_EVENT."""
+    import copy  # only with POWERTOOLS_LOGGER_LOG_EVENT
+
     safe = copy.deepcopy(event)
     for name, key in (
         ("queryStringParameters", TOKEN_QUERY),

@@ -17,12 +17,26 @@ from botocore.session import Session
 # The SDK retries throttling and 5XX itself (standard mode); a callback then fails fast.
 # Client-side parameter validation is off: the service validates every request anyway, and
 # botocore's pure-Python walk over each item was a quarter of a warm callback's CPU.
+ATTEMPTS, CONNECT_SECONDS, READ_SECONDS = 2, 1, 2
 CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 3},
-    connect_timeout=2,
-    read_timeout=5,
+    retries={"mode": "standard", "total_max_attempts": ATTEMPTS},
+    connect_timeout=CONNECT_SECONDS,
+    read_timeout=READ_SECONDS,
     parameter_validation=False,
 )
+
+
+def worst_case_seconds() -> float:
+    """The longest one AWS call can take with its retries: every attempt timing out, plus
+    standard mode's backoff (at most 2 ** (attempt - 1) seconds after each failed attempt).
+
+    A callback may make three in a row (the secret at a cold start, the table, the retry queue)
+    and must still answer before API Gateway's 29 s integration timeout, or the body is lost
+    with a 504; the template's test holds CallbackFunction's timeout between the two.
+    """
+    backoff: float = sum(2 ** (attempt - 1) for attempt in range(1, ATTEMPTS))
+    return ATTEMPTS * (CONNECT_SECONDS + READ_SECONDS) + backoff
+
 
 _clients: dict[str, Any] = {}
 _session: list[Session] = []
