@@ -279,6 +279,21 @@ def expand_snapshot_urls(regular: str | None, times: list[str] | None) -> list[s
     return [regular.replace("{time}", t) for t in (times or [])[:MAX_URLS]]
 
 
+def _ctyun_sections(info: p.CtyunReviewInfo) -> dict[str, p.CtyunSection]:
+    """The porn and terrorism sections, and any other that has a section's shape."""
+    sections = {
+        name: section
+        for name, section in (("porn", info.porn), ("terrorism", info.terrorism))
+        if section is not None
+    }
+    for name, raw in (info.model_extra or {}).items():
+        try:  # other review sections are judged the same way when they have that shape
+            sections[name] = p.CtyunSection.model_validate(raw)
+        except ValidationError:
+            continue
+    return sections
+
+
 def _ctyun_review(
     event: p.CtyunContentReview,
     thresholds: dict[str, Level],
@@ -286,22 +301,12 @@ def _ctyun_review(
     result: dict[str, Any],
 ) -> CallbackResult:
     info = event.review
-    sections: dict[str, p.CtyunSection] = {}
+    sections = _ctyun_sections(info) if info is not None else {}
     snapshot_urls: list[str] = []
-    if info is not None:
-        if info.snapshot is not None:
-            snapshot_urls = expand_snapshot_urls(
-                info.snapshot.ai_snapshot_regular, info.snapshot.ai_time_list
-            )
-        if info.porn is not None:
-            sections["porn"] = info.porn
-        if info.terrorism is not None:
-            sections["terrorism"] = info.terrorism
-        for name, raw in (info.model_extra or {}).items():
-            try:  # other review sections are judged the same way when they have that shape
-                sections[name] = p.CtyunSection.model_validate(raw)
-            except ValidationError:
-                continue
+    if info is not None and info.snapshot is not None:
+        snapshot_urls = expand_snapshot_urls(
+            info.snapshot.ai_snapshot_regular, info.snapshot.ai_time_list
+        )
     findings: list[Finding] = []
     summary: dict[str, Any] = {}
     for name, section in sections.items():
