@@ -147,13 +147,14 @@ def callback_event() -> dict[str, Any]:
 
 def alert_event(stream_arn: str) -> dict[str, Any]:
     from media_callbacks.items import to_dynamodb
+    from media_callbacks.keys import result_key
     from media_callbacks.normalise import normalise
     from media_callbacks.thresholds import DEFAULT_THRESHOLDS
 
     payload = json.loads((ROOT / "events" / "umedia" / "moderation.json").read_text())
     payload["task_id"] = f"bench-{uuid.uuid4().hex}"
     result = normalise("umedia", "moderation", payload, DEFAULT_THRESHOLDS)
-    keys = {"pk": f"TASK#umedia#{result.task_id}", "sk": "RESULT#moderation"}
+    keys = result_key("umedia", result.task_id, "moderation")
     image = {
         **keys,
         **result.model_dump(exclude={"moderation"}),

@@ -21,7 +21,7 @@ from local_stack.apigw import proxy_event
 
 def stored(aws: dict[str, Any], vendor: str, task_id: str, kind: str) -> dict[str, Any]:
     from media_callbacks.items import from_dynamodb
-    from media_callbacks.storage import result_key
+    from media_callbacks.keys import result_key
 
     key = {k: {"S": v} for k, v in result_key(vendor, task_id, kind).items()}
     item = aws["dynamodb"].get_item(TableName=TABLE, Key=key).get("Item")

@@ -8,6 +8,8 @@ import uuid
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+from media_callbacks import keys
+
 SCHEMA = "media-callbacks/moderation-alert/v1"
 ALERT_NAMESPACE = uuid.UUID("6f1b7a52-3d0e-5c1e-9a57-2b6f4a8e9c10")
 SUBJECT_LIMIT = 99  # SNS: printable ASCII, under 100 characters
@@ -36,7 +38,7 @@ def _plain(value: Any) -> Any:
 
 def is_alertable(image: dict[str, Any]) -> bool:
     """A stored result (not an alert ledger or rejected record) that is flagged."""
-    return str(image.get("pk", "")).startswith("TASK#") and image.get("flagged") is True
+    return keys.is_result(str(image.get("pk", ""))) and image.get("flagged") is True
 
 
 def build_alert(image: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from media_callbacks import keys
 from media_callbacks.body import canonical_sha256, parse_json
 from media_callbacks.errors import RejectedPayload
 from media_callbacks.normalise import check_route, normalise
@@ -171,10 +172,10 @@ class Ingestor:
 
     def reject(self, delivery: Delivery, error: str, kind: str | None) -> Answer:
         """Store the body as received and answer 400 with the rejection's id."""
-        rejection_id = f"{delivery.received_at}#{delivery.request_id}"
+        key = keys.rejected_key(delivery.received_at, delivery.request_id)
+        rejection_id = key["sk"]
         item = {
-            "pk": f"REJECTED#{delivery.received_at[:10]}",
-            "sk": rejection_id,
+            **key,
             "rejection_id": rejection_id,
             "route": delivery.route,
             "vendor": delivery.vendor,

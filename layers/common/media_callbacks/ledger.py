@@ -22,7 +22,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from media_callbacks import aws
+from media_callbacks import aws, keys
 
 KEEP_SECONDS = 2 * 24 * 3600
 IN_PROGRESS_SECONDS = 60  # six times AlertFunction's timeout: a crashed attempt is retried soon
@@ -44,7 +44,7 @@ class AlertLedger:
 
     @staticmethod
     def key(alert_id: str) -> dict[str, dict[str, str]]:
-        return {"pk": {"S": f"ALERT#{alert_id}"}, "sk": {"S": "ALERT"}}
+        return {name: {"S": value} for name, value in keys.alert_key(alert_id).items()}
 
     def begin(self, alert_id: str) -> bool:
         """True when this invocation should publish; False when it was published already."""

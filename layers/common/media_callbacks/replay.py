@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from media_callbacks import keys
 from media_callbacks.aws import CONFIG
 from media_callbacks.errors import RejectedPayload
 from media_callbacks.ingest import Delivery, Ingestor, utc_now
@@ -68,7 +69,7 @@ def rejected_items(client: Any, table: str, since: date, until: date) -> Iterato
         kwargs: dict[str, Any] = {
             "TableName": table,
             "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": f"REJECTED#{day.isoformat()}"}},
+            "ExpressionAttributeValues": {":pk": {"S": keys.rejected_day(day.isoformat())}},
         }
         while True:
             page = client.query(**kwargs)

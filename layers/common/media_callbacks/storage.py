@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from media_callbacks import aws
+from media_callbacks import aws, keys
 from media_callbacks.items import (
     ITEM_LIMIT,
     AttributeValue,
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 WriteStatus = Literal["stored", "duplicate", "ignored"]
 
-FLAGGED_KEY = "FLAGGED"  # FlaggedIndex: flagged results, newest first (SourceUrlIndex: source_key)
 MAX_INDEX_KEY_BYTES = 1024  # longer source URLs are stored but not indexed
 # What an item may take before the body is compressed or the normalised copy capped: the limit
 # less room for the key, the revision and the expression's own attributes.
@@ -44,10 +43,6 @@ class ItemRefused(Exception):
 @dataclass(frozen=True)
 class WriteOutcome:
     status: WriteStatus
-
-
-def result_key(vendor: str, task_id: str, kind: str) -> dict[str, str]:
-    return {"pk": f"TASK#{vendor}#{task_id}", "sk": f"RESULT#{kind}"}
 
 
 def _expires_at(received_at: str, retention_days: int) -> int | None:
@@ -131,7 +126,7 @@ class ResultStore:
             self._call(
                 "update_item",
                 TableName=self.table_name,
-                Key=to_dynamodb(result_key(result.vendor, result.task_id, result.kind))["M"],
+                Key=to_dynamodb(keys.result_key(result.vendor, result.task_id, result.kind))["M"],
                 UpdateExpression=update,
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
@@ -164,8 +159,8 @@ class ResultStore:
             "TableName": self.table_name,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :result)",
             "ExpressionAttributeValues": {
-                ":pk": {"S": f"TASK#{vendor}#{task_id}"},
-                ":result": {"S": "RESULT#"},
+                ":pk": {"S": keys.task_pk(vendor, task_id)},
+                ":result": {"S": keys.RESULT},
             },
         }
         while True:
@@ -199,7 +194,7 @@ def result_item(result: CallbackResult, received_at: str, retention_days: int) -
         "result": result.result,
         "moderation": result.moderation.model_dump() if result.moderation else None,
         "flagged": result.flagged,
-        "flagged_key": FLAGGED_KEY if result.flagged else None,
+        "flagged_key": keys.FLAGGED if result.flagged else None,
         "source_key": source if indexable else None,
         "expires_at": _expires_at(received_at, retention_days),
     }

@@ -1,0 +1,42 @@
+"""The table's key scheme, in one place: what each kind of item's `pk` and `sk` are.
+
+| item | pk | sk |
+|---|---|---|
+| result | `TASK#<vendor>#<task_id>` | `RESULT#<kind>` |
+| rejected body | `REJECTED#<yyyy-mm-dd>` | `<received_at>#<request id>` (the rejection id) |
+| alert ledger | `ALERT#<alert_id>` | `ALERT` |
+
+IAM conditions in template.yaml (`dynamodb:LeadingKeys`) name these prefixes too.
+"""
+
+from __future__ import annotations
+
+TASK, REJECTED, ALERT = "TASK#", "REJECTED#", "ALERT#"
+RESULT = "RESULT#"
+FLAGGED = "FLAGGED"  # FlaggedIndex's partition key: flagged results, newest first
+
+
+def task_pk(vendor: str, task_id: str) -> str:
+    return f"{TASK}{vendor}#{task_id}"
+
+
+def result_key(vendor: str, task_id: str, kind: str) -> dict[str, str]:
+    return {"pk": task_pk(vendor, task_id), "sk": f"{RESULT}{kind}"}
+
+
+def rejected_day(day: str) -> str:
+    """The partition of one UTC day's rejected bodies (`day` as YYYY-MM-DD)."""
+    return f"{REJECTED}{day}"
+
+
+def rejected_key(received_at: str, request_id: str) -> dict[str, str]:
+    """A rejected body's key; its sort key is the rejection id of the 400 answer."""
+    return {"pk": rejected_day(received_at[:10]), "sk": f"{received_at}#{request_id}"}
+
+
+def alert_key(alert_id: str) -> dict[str, str]:
+    return {"pk": f"{ALERT}{alert_id}", "sk": "ALERT"}
+
+
+def is_result(pk: str) -> bool:
+    return pk.startswith(TASK)
