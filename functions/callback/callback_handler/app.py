@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from callback_handler import events
 from media_callbacks import aws
 from media_callbacks.auth import SecretUnavailable, TokenVerifier
-from media_callbacks.ingest import Answer, Delivery, Ingestor, count, utc_now
+from media_callbacks.ingest import Delivery, Ingestor, Outcome, count, utc_now
 from media_callbacks.observability import logger
 from media_callbacks.results import VENDORS
 from media_callbacks.retry import QueueUnavailable, RetryQueue
@@ -115,8 +115,27 @@ def _callback(vendor: str, kind: str | None) -> Response[Any]:
         headers=events.text_pairs(headers, events.TOKEN_HEADER),
         query=events.text_pairs(query, events.TOKEN_QUERY),
     )
-    answer: Answer = ingestor.ingest(delivery, problem=body_problem)
-    return _json(answer.status_code, answer.body)
+    return answer(ingestor.ingest(delivery, problem=body_problem))
+
+
+STATUS_CODES = {"stored": 200, "duplicate": 200, "ignored": 200, "queued": 202, "rejected": 400}
+
+
+def answer(outcome: Outcome) -> Response[Any]:
+    """The contract's response for an outcome: its status code and exactly its body's keys."""
+    body: dict[str, Any] = {"status": outcome.status}
+    if outcome.status == "rejected":
+        body |= {"error": outcome.error, "rejection_id": outcome.rejection_id}
+    elif outcome.status == "queued":
+        body |= {"vendor": outcome.vendor, "kind": outcome.kind, "request_id": outcome.request_id}
+    else:
+        body |= {
+            "vendor": outcome.vendor,
+            "kind": outcome.kind,
+            "task_id": outcome.task_id,
+            "flagged": outcome.flagged,
+        }
+    return _json(STATUS_CODES[outcome.status], body)
 
 
 # The event holds the token (query or header): Powertools must never log it as it is, so its own

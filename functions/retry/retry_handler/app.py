@@ -40,7 +40,7 @@ if aws.snapshotting():
 def record_handler(record: SQSRecord) -> None:
     delivery = decode(record.body)  # a message that is not a queued callback fails every time
     try:
-        answer = ingestor.ingest(delivery)
+        outcome = ingestor.ingest(delivery)
     except StorageUnavailable:
         receives = int(record.attributes.approximate_receive_count or 1)
         delay = backoff_seconds(receives, config.retry_backoff_seconds)
@@ -51,8 +51,8 @@ def record_handler(record: SQSRecord) -> None:
         )
         raise
     logger.info(
-        f"queued {delivery.route} ingested: {answer.body['status']}",
-        extra={"request_id": delivery.request_id, "outcome": answer.body["status"]},
+        f"queued {delivery.route} ingested: {outcome.status}",
+        extra={"request_id": delivery.request_id, "outcome": outcome.status},
     )
 
 

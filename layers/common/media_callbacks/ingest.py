@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from media_callbacks import keys
 from media_callbacks.body import canonical_sha256, parse_json
@@ -13,7 +13,7 @@ from media_callbacks.normalise import check_route, normalise
 from media_callbacks.observability import count as count_metric
 from media_callbacks.observability import logger
 from media_callbacks.results import CallbackResult
-from media_callbacks.storage import ItemRefused, ResultStore, StorageUnavailable
+from media_callbacks.storage import ItemRefused, ResultStore, StorageUnavailable, WriteStatus
 from media_callbacks.thresholds import Level
 
 
@@ -38,10 +38,25 @@ class Delivery:
     query: dict[str, Any] = field(default_factory=dict)
 
 
+OutcomeStatus = Literal["stored", "duplicate", "ignored", "rejected", "queued"]
+
+
 @dataclass(frozen=True)
-class Answer:
-    status_code: int
-    body: dict[str, Any]
+class Outcome:
+    """What became of one callback; the HTTP layer alone turns it into a status code."""
+
+    status: OutcomeStatus
+    vendor: str
+    kind: str | None
+    task_id: str | None = None
+    flagged: bool = False
+    error: str | None = None
+    rejection_id: str | None = None
+    request_id: str | None = None
+
+    def summary(self) -> str:
+        """`umedia transcode task 1`, or the error."""
+        return self.error or f"{self.vendor} {self.kind} task {self.task_id}"
 
 
 KNOWN_KINDS = ("transcode", "snapshot", "slice", "moderation", "event")
@@ -69,7 +84,7 @@ class Ingestor:
 
     def ingest(
         self, delivery: Delivery, *, keep_rejected: bool = True, problem: str | None = None
-    ) -> Answer:
+    ) -> Outcome:
         """Store the callback; a body that cannot be stored is kept as a rejected item, unless
         `keep_rejected` is false (a replay of a body that is already kept). `problem`: the
         request itself is broken (the body is rejected with that error). When the table does
@@ -87,15 +102,7 @@ class Ingestor:
             f"table unavailable: {delivery.route} queued for retry",
             extra={"outcome": "queued", "message_id": message_id},
         )
-        return Answer(
-            202,
-            {
-                "status": "queued",
-                "vendor": delivery.vendor,
-                "kind": delivery.kind,
-                "request_id": delivery.request_id,
-            },
-        )
+        return Outcome("queued", delivery.vendor, delivery.kind, request_id=delivery.request_id)
 
     def parse(self, delivery: Delivery) -> tuple[Any, CallbackResult]:
         """The route's kind, the body's JSON and its normalised result. Raises RejectedPayload
@@ -116,7 +123,7 @@ class Ingestor:
                 kind=delivery.kind,
             ) from None
 
-    def _ingest(self, delivery: Delivery, keep_rejected: bool) -> Answer:
+    def _ingest(self, delivery: Delivery, keep_rejected: bool) -> Outcome:
         """Stored, or rejected with the body kept: whatever fails after the token check short of
         the table being unavailable (StorageUnavailable: the caller queues it)."""
         kind = delivery.kind
@@ -142,11 +149,11 @@ class Ingestor:
         else:
             return self._stored(result, outcome.status)
         if not keep_rejected:
-            return Answer(400, {"status": "rejected", "error": error})
+            return Outcome("rejected", delivery.vendor, kind, error=error)
         return self.reject(delivery, error, kind)
 
     @staticmethod
-    def _stored(result: CallbackResult, status: str) -> Answer:
+    def _stored(result: CallbackResult, status: WriteStatus) -> Outcome:
         count(result.vendor, result.kind, status)
         logger.info(
             f"{status} {result.vendor} {result.kind} task {result.task_id}",
@@ -159,19 +166,10 @@ class Ingestor:
                 "flagged": result.flagged,
             },
         )
-        return Answer(
-            200,
-            {
-                "status": status,
-                "vendor": result.vendor,
-                "kind": result.kind,
-                "task_id": result.task_id,
-                "flagged": result.flagged,
-            },
-        )
+        return Outcome(status, result.vendor, result.kind, result.task_id, result.flagged)
 
-    def reject(self, delivery: Delivery, error: str, kind: str | None) -> Answer:
-        """Store the body as received and answer 400 with the rejection's id."""
+    def reject(self, delivery: Delivery, error: str, kind: str | None) -> Outcome:
+        """Store the body as received; the outcome carries the rejection's id."""
         key = keys.rejected_key(delivery.received_at, delivery.request_id)
         rejection_id = key["sk"]
         item = {
@@ -198,4 +196,4 @@ class Ingestor:
             f"rejected {delivery.route}: {error}",
             extra={"outcome": "rejected", "rejection_id": rejection_id, "error": error},
         )
-        return Answer(400, {"status": "rejected", "error": error, "rejection_id": rejection_id})
+        return Outcome("rejected", delivery.vendor, kind, error=error, rejection_id=rejection_id)

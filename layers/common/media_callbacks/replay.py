@@ -108,11 +108,8 @@ def replay(
         if not apply:
             outcome, detail = dry_run(delivery, ingestor)
         else:
-            answer = ingestor.ingest(delivery, keep_rejected=False)
-            outcome = answer.body["status"]
-            detail = answer.body.get("error") or (
-                f"{answer.body['vendor']} {answer.body['kind']} task {answer.body['task_id']}"
-            )
+            result = ingestor.ingest(delivery, keep_rejected=False)
+            outcome, detail = result.status, result.summary()
             client.update_item(
                 TableName=table,
                 Key={"pk": {"S": item["pk"]}, "sk": {"S": item["sk"]}},
@@ -120,7 +117,7 @@ def replay(
                 ExpressionAttributeValues={
                     ":at": {"S": utc_now()},
                     ":o": {"S": outcome},
-                    ":e": to_dynamodb(answer.body.get("error")),
+                    ":e": to_dynamodb(result.error),
                 },
             )
         outcomes[outcome] += 1
