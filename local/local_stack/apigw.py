@@ -11,13 +11,15 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qsl
 
+from media_callbacks.vendors import VENDORS
+
 STAGE = "v1"
 
-# The template's resources: a request path maps to the resource API Gateway would pick.
+
+# The template's resources: every vendor's callback routes (media_callbacks.vendors), the task
+# look-up and health.
 RESOURCES: tuple[tuple[str, ...], ...] = (
-    ("callbacks", "umedia", "{kind}"),
-    ("callbacks", "umedia"),
-    ("callbacks", "ctyun"),
+    *(tuple(path.strip("/").split("/")) for v in VENDORS.values() for path in v.paths),
     ("tasks", "{vendor}", "{task_id}"),
     ("health",),
 )

@@ -8,9 +8,10 @@ import pytest
 
 from helpers import event_json
 from media_callbacks.errors import RejectedPayload
-from media_callbacks.normalise import expand_snapshot_urls, normalise
+from media_callbacks.normalise import normalise
 from media_callbacks.results import CallbackResult
 from media_callbacks.thresholds import DEFAULT_THRESHOLDS
+from media_callbacks.vendors.base import expand_snapshot_urls
 
 
 def umedia(name: str, kind: str | None = None) -> CallbackResult:

@@ -15,10 +15,10 @@ from media_callbacks import aws
 from media_callbacks.auth import SecretUnavailable, TokenVerifier
 from media_callbacks.ingest import Delivery, Ingestor, Outcome, count, utc_now
 from media_callbacks.observability import logger
-from media_callbacks.results import VENDORS
 from media_callbacks.retry import QueueUnavailable, RetryQueue
 from media_callbacks.settings import settings
 from media_callbacks.storage import ResultStore, StorageUnavailable
+from media_callbacks.vendors import VENDORS
 
 config = settings()  # a bad environment fails here, at cold start
 config.require_token_source()
@@ -59,19 +59,15 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@app.post("/callbacks/umedia/<kind>")
-def umedia_kind(kind: str) -> Response[Any]:
-    return _callback("umedia", unquote(kind))
+@app.post("/callbacks/<vendor>/<kind>")
+def vendor_kind(vendor: str, kind: str) -> Response[Any]:
+    """A vendor's route with a kind (media_callbacks.vendors says which vendors have them)."""
+    return _callback(unquote(vendor), unquote(kind))
 
 
-@app.post("/callbacks/umedia")
-def umedia() -> Response[Any]:
-    return _callback("umedia", None)
-
-
-@app.post("/callbacks/ctyun")
-def ctyun() -> Response[Any]:
-    return _callback("ctyun", None)
+@app.post("/callbacks/<vendor>")
+def vendor_callback(vendor: str) -> Response[Any]:
+    return _callback(unquote(vendor), None)
 
 
 @app.get("/tasks/<vendor>/<task_id>")
@@ -91,6 +87,10 @@ def task(vendor: str, task_id: str) -> Response[Any]:
 def _callback(vendor: str, kind: str | None) -> Response[Any]:
     """Size, then token, then the payload: the contract's order of checks."""
     event = app.current_event
+    if vendor not in VENDORS:  # API Gateway has no such resource; in-process callers only
+        return _json(
+            404, {"status": "not_found", "error": f"vendor: use one of {', '.join(VENDORS)}"}
+        )
     raw = event.raw_event
     body, body_problem = events.body_bytes(raw.get("body"), bool(raw.get("isBase64Encoded")))
     if len(body) > config.max_body_bytes:

@@ -8,12 +8,9 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from media_callbacks.thresholds import Level, Suggestion
 
-Vendor = Literal["umedia", "ctyun"]
 Kind = Literal["transcode", "snapshot", "slice", "moderation", "event"]
 Status = Literal["succeeded", "failed"]
 
-VENDORS: tuple[str, ...] = ("umedia", "ctyun")
-UMEDIA_KINDS: tuple[str, ...] = ("transcode", "snapshot", "slice", "moderation")
 MAX_MESSAGE_CHARS = 2000  # the vendor's message in the normalised copy; the payload has it all
 MAX_FINDINGS = 100  # findings kept per result (the strongest); `finding_count` has them all
 
@@ -41,7 +38,7 @@ class Moderation(BaseModel):
 
 
 class CallbackResult(BaseModel):
-    vendor: Vendor
+    vendor: str  # a vendor id of media_callbacks.vendors
     kind: Kind
     task_id: str
     status: Status

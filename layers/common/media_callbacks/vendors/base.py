@@ -1,0 +1,143 @@
+"""What every vendor adapter shares: lenient pydantic field types for sloppy senders, the
+parse step that turns a validation error into a field-by-field rejection, and the builders of
+moderation findings.
+
+Lenient where real senders are sloppy: numbers as strings, stray whitespace in URLs, empty strings
+for missing values, fields missing from failure payloads, unknown extra fields (ignored here, kept
+in the stored raw payload). Strict where it matters: task id present, status known, scores in range.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from media_callbacks.errors import RejectedPayload
+from media_callbacks.results import MAX_FINDINGS, Finding, Moderation
+from media_callbacks.thresholds import SUGGESTION_RANK, Level, judge, level_for, strongest
+
+
+def blank_to_none(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _clean_url(value: Any) -> Any:
+    """URLs arrive with spaces inside ("http:// dest.ufile...") or around them: remove all."""
+    if isinstance(value, str):
+        return "".join(value.split()) or None
+    return value
+
+
+def task_id_text(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value  # let pydantic refuse it
+    if isinstance(value, int | float | Decimal):  # Decimal: an integer too long for int
+        return str(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+Text = Annotated[str | None, BeforeValidator(blank_to_none)]
+Url = Annotated[str | None, BeforeValidator(_clean_url)]
+Number = Annotated[float | None, BeforeValidator(blank_to_none)]
+Count = Annotated[int | None, Field(ge=0, lt=2**63), BeforeValidator(blank_to_none)]
+TaskId = Annotated[str, BeforeValidator(task_id_text), Field(min_length=1, max_length=1024)]
+OptionalTaskId = Annotated[
+    str | None, BeforeValidator(task_id_text), BeforeValidator(blank_to_none)
+]
+
+
+class Payload(BaseModel):
+    # defer_build: a model's validator is built on its first use, so a cold start builds only
+    # the models of the callback it handles.
+    model_config = ConfigDict(
+        extra="ignore", allow_inf_nan=False, populate_by_name=True, defer_build=True
+    )
+
+
+def describe(exc: ValidationError) -> str:
+    """'field.path: reason' for every problem pydantic found, joined by '; '."""
+    parts = []
+    for err in exc.errors(include_url=False, include_input=False):
+        where = ".".join(str(part) for part in err["loc"]) or "body"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def parse[M: BaseModel](model: type[M], data: dict[str, Any], kind: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RejectedPayload(describe(exc), kind=kind) from None
+
+
+def _strongest_first(finding: Finding) -> tuple[int, float]:
+    return -SUGGESTION_RANK[finding.suggestion], -(finding.score or 0.0)
+
+
+def _kept(findings: list[Finding]) -> list[Finding]:
+    """At most MAX_FINDINGS, the strongest, in the vendor's order (an alert stays deliverable)."""
+    if len(findings) <= MAX_FINDINGS:
+        return findings
+    keep = set(
+        sorted(range(len(findings)), key=lambda i: _strongest_first(findings[i]))[:MAX_FINDINGS]
+    )
+    return [f for i, f in enumerate(findings) if i in keep]
+
+
+def moderation(findings: list[Finding], thresholds: dict[str, Level]) -> Moderation:
+    counted = [f for f in findings if f.suggestion != "pass"]
+    scores = [f.score for f in counted if f.score is not None]
+    return Moderation(
+        findings=_kept(findings),
+        finding_count=len(findings),
+        suggestion=strongest([f.suggestion for f in findings]),
+        categories=sorted({f.category for f in counted}),
+        max_score=max(scores) if scores else None,
+        thresholds=thresholds,
+    )
+
+
+def finding(
+    thresholds: dict[str, Level],
+    *,
+    category: str,
+    label: str | None,
+    score: float | None,
+    image_url: str | None,
+    vendor_review: bool | None = None,
+) -> Finding:
+    suggestion = judge(level_for(thresholds, category), score, vendor_review)
+    return Finding(
+        category=category,
+        label=label,
+        score=score,
+        image_url=image_url,
+        vendor_review=vendor_review,
+        suggestion=suggestion,
+    )
+
+
+MAX_URLS = 1000  # expanded snapshot URLs kept per result; `image_count` counts them all
+
+
+def snapshot_count(regular: str | None, times: list[str] | None) -> int:
+    if not regular:
+        return 0
+    return len(times or []) if "{time}" in regular else 1
+
+
+def expand_snapshot_urls(regular: str | None, times: list[str] | None) -> list[str]:
+    """`{time}` in the URL pattern, once per time point (the first MAX_URLS: a pattern of some
+    KiB times 20,000 points would otherwise take hundreds of MB)."""
+    if not regular:
+        return []
+    if "{time}" not in regular:
+        return [regular]
+    return [regular.replace("{time}", t) for t in (times or [])[:MAX_URLS]]

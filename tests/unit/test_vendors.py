@@ -1,0 +1,78 @@
+"""The vendor registry: routes the template, the local run and the handler agree on, and adapters
+loaded only for the vendor a cold start serves."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from helpers import ROOT
+from local_stack.apigw import RESOURCES
+from local_stack.template import load_template
+from media_callbacks.vendors import VENDORS
+
+TEMPLATE = load_template()
+
+
+def callback_events() -> set[str]:
+    events = TEMPLATE["Resources"]["CallbackFunction"]["Properties"]["Events"]
+    return {
+        e["Properties"]["Path"]
+        for e in events.values()
+        if e["Type"] == "Api" and e["Properties"]["Path"].startswith("/callbacks/")
+    }
+
+
+def test_the_template_serves_exactly_the_registered_routes() -> None:
+    registered = {path for v in VENDORS.values() for path in v.paths}
+    assert callback_events() == registered
+    local = {"/" + "/".join(r) for r in RESOURCES if r[0] == "callbacks"}
+    assert local == registered
+
+
+@pytest.mark.parametrize("vendor", sorted(VENDORS))
+def test_every_vendor_has_fixtures_and_a_docs_section(vendor: str) -> None:
+    assert list((ROOT / "events" / vendor).glob("*.json")), f"no fixtures in events/{vendor}"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in VENDORS[vendor].paths:
+        assert path.replace("{kind}", "") in readme
+
+
+def imported_adapters(code: str) -> list[str]:
+    """Which vendor adapters a fresh interpreter has imported after running `code`."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            str(ROOT / p) for p in ("layers/common", "functions/callback", "local", "tests")
+        ),
+        "TABLE_NAME": "media-callbacks",
+        "CALLBACK_TOKEN": "t",
+        "CALLBACK_TOKEN_SECRET": "",
+    }
+    probe = (
+        code + "\nimport sys, json\n"
+        "print(json.dumps(sorted(m for m in sys.modules"
+        " if m.startswith('media_callbacks.vendors.') and m != 'media_callbacks.vendors.base')))"
+    )
+    done = subprocess.run(  # noqa: S603 (this interpreter, our own probe)
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    found: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_a_cold_start_loads_no_adapter_and_a_callback_only_its_own() -> None:
+    assert imported_adapters("import callback_handler.app") == []
+    serve: Any = (
+        "import callback_handler.app\n"
+        "from media_callbacks.normalise import normalise\n"
+        "from media_callbacks.thresholds import DEFAULT_THRESHOLDS\n"
+        "from helpers import event_json\n"
+        "normalise('umedia', 'transcode', event_json('umedia/transcode'), DEFAULT_THRESHOLDS)"
+    )
+    assert imported_adapters(serve) == ["media_callbacks.vendors.umedia"]
