@@ -74,3 +74,15 @@ def test_a_clean_video_gives_no_alert(local_run: LocalRun) -> None:
         "flagged": False,
     }
     assert task_id not in alerts_until_marker(local_run)
+
+
+def test_a_uai_censor_forbid_alerts_end_to_end(local_run: LocalRun) -> None:
+    data = json.loads(event_bytes("uai-censor/moderation"))
+    data["JobId"] = f"uai-{uuid.uuid4().hex[:10]}"
+    status, answer = local_run.post("/callbacks/uai-censor", json.dumps(data).encode())
+    assert (status, answer["flagged"], answer["RetCode"]) == (200, True, 0)
+    [message] = alerts_until_marker(local_run)[data["JobId"]]
+    alert = json.loads(message["Body"])
+    assert (alert["vendor"], alert["suggestion"]) == ("uai-censor", "block")
+    assert alert["categories"] == ["politics", "porn"]
+    assert alert["findings"][0]["image_url"] is None  # the vendor sends frame indexes only

@@ -29,31 +29,31 @@ from local_stack.queue import QueueMapping
 from local_stack.template import queue_mapping
 from media_callbacks.items import stored_bytes
 from media_callbacks.storage import readable
+from media_callbacks.vendors import VENDORS
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
 RANDOM = os.environ.get("FUZZ_RANDOM", "") == "1"  # make fuzz: a new random run each time
 MAX_BODY = 256 * 1024
 ROUTES = (
-    "/callbacks/umedia",
-    "/callbacks/umedia/transcode",
-    "/callbacks/umedia/snapshot",
-    "/callbacks/umedia/slice",
-    "/callbacks/umedia/moderation",
+    *(f"/callbacks/{v.id}" for v in VENDORS.values() if v.bare_route),
+    *(f"/callbacks/{v.id}/{kind}" for v in VENDORS.values() for kind in v.route_kinds),
     "/callbacks/umedia/%E2%9C%93",  # an unknown kind
-    "/callbacks/ctyun",
 )
 
 
 def _route(path: Path) -> str:
-    """The route a vendor would post this fixture to."""
-    if path.parent.name == "ctyun":
-        return "/callbacks/ctyun"
-    kind = path.stem.split("-")[0]
-    known = ("transcode", "snapshot", "slice", "moderation")
-    return f"/callbacks/umedia/{kind}" if kind in known else "/callbacks/umedia"
+    """The route a vendor would post this fixture to (its folder is the vendor id)."""
+    vendor, kind = VENDORS[path.parent.name], path.stem.split("-")[0]
+    if kind in vendor.route_kinds:
+        return f"/callbacks/{vendor.id}/{kind}"
+    return f"/callbacks/{vendor.id}"
 
 
-FIXTURES = [(_route(p), json.loads(p.read_bytes())) for p in sorted(EVENTS.glob("[uc]*/*.json"))]
+FIXTURES = [
+    (_route(p), json.loads(p.read_bytes()))
+    for p in sorted(EVENTS.glob("*/*.json"))
+    if p.parent.name in VENDORS
+]
 
 FUZZ = settings(
     max_examples=EXAMPLES,

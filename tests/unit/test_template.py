@@ -210,6 +210,7 @@ def test_outputs_give_a_url_per_route_and_never_the_token() -> None:
         "/callbacks/umedia/slice",
         "/callbacks/umedia/moderation",
         "/callbacks/ctyun",
+        "/callbacks/uai-censor",
         "/tasks/{vendor}/{task_id}",
         "/health",
     ):

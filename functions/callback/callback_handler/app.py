@@ -135,7 +135,10 @@ def answer(outcome: Outcome) -> Response[Any]:
             "task_id": outcome.task_id,
             "flagged": outcome.flagged,
         }
-    return _json(STATUS_CODES[outcome.status], body)
+    status = STATUS_CODES[outcome.status]
+    if status < 300 and VENDORS[outcome.vendor].retcode_answer:
+        body |= {"RetCode": 0, "Message": outcome.status}
+    return _json(status, body)
 
 
 # The event holds the token (query or header): Powertools must never log it as it is, so its own

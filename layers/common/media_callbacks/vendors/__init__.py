@@ -22,6 +22,7 @@ class Vendor:
     module: str
     route_kinds: tuple[str, ...] = ()  # kinds of POST /callbacks/<id>/{kind}; () = no such route
     bare_route: bool = True  # POST /callbacks/<id>
+    retcode_answer: bool = False  # UCloud reads {"RetCode": 0, "Message": ...} in a 2xx answer
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -40,6 +41,7 @@ VENDORS: dict[str, Vendor] = {
             route_kinds=("transcode", "snapshot", "slice", "moderation"),
         ),
         Vendor("ctyun", "CTyun", "ctyun"),
+        Vendor("uai-censor", "UAI-Censor", "uai_censor", retcode_answer=True),
     )
 }
 

@@ -9,6 +9,7 @@ in the stored raw payload). Strict where it matters: task id present, status kno
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -141,3 +142,29 @@ def expand_snapshot_urls(regular: str | None, times: list[str] | None) -> list[s
     if "{time}" not in regular:
         return [regular]
     return [regular.replace("{time}", t) for t in (times or [])[:MAX_URLS]]
+
+
+# --- what several vendors share -------------------------------------------------------------
+
+VENDOR_FLAGS = frozenset({"review", "check", "block", "forbid"})  # a vendor's "look at this"
+
+
+def vendor_flagged(suggestion: str | None) -> bool:
+    """A vendor's own suggestion counts like UMedia's review flag: review/check or block/forbid
+    makes a finding at least review, never a silent pass."""
+    return suggestion is not None and suggestion.lower() in VENDOR_FLAGS
+
+
+def lower_text(value: Any) -> Any:
+    value = blank_to_none(value)
+    return value.lower() if isinstance(value, str) else value
+
+
+def epoch_to_iso(seconds: float | None) -> str | None:
+    """Unix seconds as UTC ISO-8601 (`2026-03-02T07:56:01Z`); None when absent or absurd."""
+    if seconds is None or not 0 <= seconds < 253402300800:  # before the year 10000
+        return None
+    return datetime.fromtimestamp(seconds, UTC).isoformat().replace("+00:00", "Z")
+
+
+Epoch = Annotated[float | None, BeforeValidator(blank_to_none)]
