@@ -86,3 +86,19 @@ def test_a_uai_censor_forbid_alerts_end_to_end(local_run: LocalRun) -> None:
     assert (alert["vendor"], alert["suggestion"]) == ("uai-censor", "block")
     assert alert["categories"] == ["politics", "porn"]
     assert alert["findings"][0]["image_url"] is None  # the vendor sends frame indexes only
+
+
+def test_a_tencent_review_block_alerts_end_to_end(local_run: LocalRun) -> None:
+    data = json.loads(event_bytes("tencent/review-audio-video-complete"))
+    task_id = f"tencent-{uuid.uuid4().hex[:10]}"
+    data["ReviewAudioVideoCompleteEvent"]["TaskId"] = task_id
+    status, answer = local_run.post("/callbacks/tencent", json.dumps(data).encode())
+    assert (status, answer["flagged"]) == (200, True)
+    [message] = alerts_until_marker(local_run)[task_id]
+    alert = json.loads(message["Body"])
+    assert (alert["vendor"], alert["suggestion"], alert["categories"]) == (
+        "tencent",
+        "block",
+        ["porn"],
+    )
+    assert alert["video_id"] == "5285890812345678901"

@@ -211,6 +211,7 @@ def test_outputs_give_a_url_per_route_and_never_the_token() -> None:
         "/callbacks/umedia/moderation",
         "/callbacks/ctyun",
         "/callbacks/uai-censor",
+        "/callbacks/tencent",
         "/tasks/{vendor}/{task_id}",
         "/health",
     ):

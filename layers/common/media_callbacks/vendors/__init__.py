@@ -42,6 +42,7 @@ VENDORS: dict[str, Vendor] = {
         ),
         Vendor("ctyun", "CTyun", "ctyun"),
         Vendor("uai-censor", "UAI-Censor", "uai_censor", retcode_answer=True),
+        Vendor("tencent", "Tencent VOD", "tencent"),
     )
 }
 
