@@ -271,9 +271,6 @@ def warm(resources: Any) -> dict[str, Any]:
         }
     )
     os.environ.pop("CALLBACK_TOKEN_SECRET", None)
-    from media_callbacks.settings import settings
-
-    settings.cache_clear()
     from callback_handler import app
 
     app = importlib.reload(app)
@@ -286,7 +283,7 @@ def warm(resources: Any) -> dict[str, Any]:
         calls.update([model.name])
         sent.update(params)
 
-    app.store.client.meta.events.register("before-parameter-build", seen)
+    app.root.get().store.client.meta.events.register("before-parameter-build", seen)
     kinds = {
         "transcode": "umedia/transcode",
         "snapshot": "umedia/snapshot",
@@ -306,7 +303,7 @@ def warm(resources: Any) -> dict[str, Any]:
             body=body,
             headers={"Content-Type": "application/json"},
         )
-        stubber = Stubber(app.store.client)
+        stubber = Stubber(app.root.get().store.client)
         for _ in range(WARM_CALLBACKS + 50):
             stubber.add_response("update_item", {}, dict.fromkeys(_UPDATE_KEYS, ANY))
         calls.clear()
@@ -425,9 +422,7 @@ def alert_calls(endpoint: str, resources: Any) -> Counter[str]:
         }
     )
     from media_callbacks import aws
-    from media_callbacks.settings import settings
 
-    settings.cache_clear()
     aws.reset()  # the warm stage's clients point at no endpoint
     import alert_handler.app as alerts
 
@@ -435,7 +430,7 @@ def alert_calls(endpoint: str, resources: Any) -> Counter[str]:
     from local_stack.apigw import FakeLambdaContext
 
     counted: Counter[str] = Counter()
-    for counted_client in (alerts.sns, alerts.ledger.client):
+    for counted_client in (alerts.root.get().sns, alerts.root.get().ledger.client):
         counted_client.meta.events.register(
             "before-parameter-build", lambda model, **_: counted.update([model.name])
         )

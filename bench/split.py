@@ -40,11 +40,11 @@ from callback_handler import app  # noqa: E402
 mark("our modules, models, settings")
 with open(sys.argv[1], encoding="utf-8") as handle:
     event = json.load(handle)
-_ = app.verifier.client
+_ = app.root.get().verifier.client
 mark("Secrets Manager client")
-app.verifier._keys("AWSCURRENT")
+app.root.get().verifier._keys("AWSCURRENT")
 mark("GetSecretValue")
-_ = app.store.client
+_ = app.root.get().store.client
 mark("DynamoDB client")
 from child import Context  # noqa: E402 (bench/child.py: the same stand-in Lambda context)
 

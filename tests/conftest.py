@@ -78,13 +78,11 @@ def aws() -> Iterator[dict[str, Any]]:
 def load_app(env: dict[str, str] | None = None) -> ModuleType:
     """(Re)import the handler module as a cold start would, with `env` added."""
     from media_callbacks import aws
-    from media_callbacks.settings import settings
 
     aws.reset()  # clients belong to one container, and each test is a new one
     saved = {k: os.environ.get(k) for k in env or {}}
     os.environ.update(env or {})
     try:
-        settings.cache_clear()
         from callback_handler import app
 
         return importlib.reload(app)
@@ -151,7 +149,7 @@ def failing_writes(app_module: ModuleType) -> Iterator[list[str]]:
         "dynamodb",
         ("UpdateItem", "PutItem"),
         "ProvisionedThroughputExceededException",
-        app_module.store.client,
+        app_module.root.get().store.client,
     )
     yield calls
     undo()
@@ -161,7 +159,7 @@ def failing_writes(app_module: ModuleType) -> Iterator[list[str]]:
 def failing_queue(app_module: ModuleType) -> Iterator[list[str]]:
     """SQS refuses CallbackFunction's messages too."""
     calls, undo = _refuse(
-        "sqs", ("SendMessage",), "ServiceUnavailable", app_module.retry_queue.client
+        "sqs", ("SendMessage",), "ServiceUnavailable", app_module.root.get().retry_queue.client
     )
     yield calls
     undo()

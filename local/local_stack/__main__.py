@@ -76,8 +76,8 @@ def main() -> None:
 
     http = make_server(HOST, port, lambda_handler)
     serve_in_thread(http)
-    alerts.sns.meta.events.register("provide-client-params.sns.Publish", _note_subject)
-    alerts.sns.meta.events.register("after-call.sns.Publish", _print_alert)
+    alerts.root.get().sns.meta.events.register("provide-client-params.sns.Publish", _note_subject)
+    alerts.root.get().sns.meta.events.register("after-call.sns.Publish", _print_alert)
     mapping = StreamMapping(
         streams_client=client("dynamodbstreams", endpoint),
         sqs_client=client("sqs", endpoint),

@@ -183,13 +183,13 @@ def failing_publish(setup: Setup) -> Iterator[list[str]]:
     def refuse(params: dict[str, Any], **_: Any) -> None:
         if json.loads(json.loads(params["Message"])["default"])["task_id"] == "poison":
             refused.append(params["Subject"])
-            raise setup.alerts.sns.exceptions.AuthorizationErrorException(
+            raise setup.alerts.root.get().sns.exceptions.AuthorizationErrorException(
                 {"Error": {"Code": "AuthorizationError", "Message": "denied"}}, "Publish"
             )
 
-    setup.alerts.sns.meta.events.register("provide-client-params.sns.Publish", refuse)
+    setup.alerts.root.get().sns.meta.events.register("provide-client-params.sns.Publish", refuse)
     yield refused
-    setup.alerts.sns.meta.events.unregister("provide-client-params.sns.Publish", refuse)
+    setup.alerts.root.get().sns.meta.events.unregister("provide-client-params.sns.Publish", refuse)
 
 
 def test_a_failing_record_is_reported_alone_and_the_rest_of_its_batch_goes_through(
@@ -239,14 +239,14 @@ def test_a_publish_that_fails_once_is_published_on_the_retry(setup: Setup) -> No
     def flaky(**_: Any) -> None:
         calls.append(1)
         if len(calls) == 1:
-            raise setup.alerts.sns.exceptions.InternalErrorException(
+            raise setup.alerts.root.get().sns.exceptions.InternalErrorException(
                 {"Error": {"Code": "InternalError", "Message": "try again"}}, "Publish"
             )
 
-    setup.alerts.sns.meta.events.register("provide-client-params.sns.Publish", flaky)
+    setup.alerts.root.get().sns.meta.events.register("provide-client-params.sns.Publish", flaky)
     setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
     setup.mapping.run_once()
-    setup.alerts.sns.meta.events.unregister("provide-client-params.sns.Publish", flaky)
+    setup.alerts.root.get().sns.meta.events.unregister("provide-client-params.sns.Publish", flaky)
     assert len(calls) == 2
     assert len(setup.received(setup.all_url)) == 1
     assert setup.received(setup.dlq_url) == []
@@ -275,7 +275,7 @@ def test_a_ledger_that_cannot_be_completed_after_a_publish_does_not_publish_twic
     setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
     records = flagged(setup.records())
     refused, undo = _refuse(
-        "dynamodb", ("UpdateItem",), "InternalServerError", setup.alerts.ledger.client
+        "dynamodb", ("UpdateItem",), "InternalServerError", setup.alerts.root.get().ledger.client
     )
     assert setup.invoke(records) == {"batchItemFailures": []}  # the alert is out: done
     from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError

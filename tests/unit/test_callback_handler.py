@@ -138,7 +138,7 @@ def test_racing_duplicates_store_the_payload_once(
         event = callback_event("/callbacks/umedia/slice", body)
         start.wait()
         args, kwargs = _parsed(app_module, event)
-        answers.append(app_module.store.put_result(*args, **kwargs).status)
+        answers.append(app_module.root.get().store.put_result(*args, **kwargs).status)
 
     threads = [threading.Thread(target=post) for _ in range(8)]
     for thread in threads:
@@ -169,7 +169,7 @@ def test_one_conditional_write_per_callback_and_no_read(
     invoke: Invoke, app_module: ModuleType
 ) -> None:
     calls: list[str] = []
-    app_module.store.client.meta.events.register(
+    app_module.root.get().store.client.meta.events.register(
         "before-call.dynamodb", lambda model, **_: calls.append(model.name)
     )
     body = event_bytes("umedia/moderation")

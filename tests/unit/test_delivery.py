@@ -75,7 +75,10 @@ def test_once_the_table_answers_the_queued_callback_is_stored_exactly_once(
     from local_stack.apigw import FakeLambdaContext
 
     calls, undo = _refuse(
-        "dynamodb", ("UpdateItem", "PutItem"), "InternalServerError", app_module.store.client
+        "dynamodb",
+        ("UpdateItem", "PutItem"),
+        "InternalServerError",
+        app_module.root.get().store.client,
     )
     event = callback_event("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
     assert app_module.lambda_handler(event, FakeLambdaContext())["statusCode"] == 202
@@ -93,7 +96,9 @@ def test_once_the_table_answers_the_queued_callback_is_stored_exactly_once(
 def test_a_queued_callback_never_overwrites_a_newer_direct_one(
     app_module: ModuleType, invoke: Invoke, aws: dict[str, Any], retries: QueueMapping
 ) -> None:
-    _, undo = _refuse("dynamodb", ("UpdateItem",), "ThrottlingException", app_module.store.client)
+    _, undo = _refuse(
+        "dynamodb", ("UpdateItem",), "ThrottlingException", app_module.root.get().store.client
+    )
     older = event_json("umedia/transcode") | {"dest_video_url": "http://h/old.mp4"}
     assert invoke(callback_event("/callbacks/umedia/transcode", older))[0] == 202
     undo()
@@ -158,7 +163,10 @@ def test_only_one_alert_after_the_outage(
 
     alert_app = importlib.reload(alert_app)
     _, undo = _refuse(
-        "dynamodb", ("UpdateItem", "PutItem"), "InternalServerError", app_module.store.client
+        "dynamodb",
+        ("UpdateItem", "PutItem"),
+        "InternalServerError",
+        app_module.root.get().store.client,
     )
     event = callback_event("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
     for _ in range(2):

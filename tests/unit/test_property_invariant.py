@@ -219,7 +219,10 @@ def test_with_the_table_down_any_body_is_queued_then_kept_when_it_is_back(
     def run(request: tuple[str, bytes]) -> None:
         route, body = request
         _, undo = _refuse(
-            "dynamodb", ("UpdateItem", "PutItem"), "InternalServerError", app_module.store.client
+            "dynamodb",
+            ("UpdateItem", "PutItem"),
+            "InternalServerError",
+            app_module.root.get().store.client,
         )
         try:
             event = callback_event(route, body)

@@ -77,6 +77,9 @@ def test_other_settings_errors_name_the_variable() -> None:
         load_settings({"TABLE_NAME": "table"}).require_token_source()
     with pytest.raises(ConfigError, match="RETENTION_DAYS"):
         load_settings({"TABLE_NAME": "table", "CALLBACK_TOKEN": "x", "RETENTION_DAYS": "-1"})
+    # each function names what it needs itself: one settings model for the three of them
+    with pytest.raises(ConfigError, match="set ALERT_TOPIC_ARN, INGEST_QUEUE_URL"):
+        load_settings({"TABLE_NAME": "table"}).require("alert_topic_arn", "ingest_queue_url")
 
 
 def test_ctyun_scale_is_divided_by_100_before_judging() -> None:

@@ -7,7 +7,6 @@ record never publishes the same alert twice.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (
@@ -20,36 +19,31 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
+from alert_handler.services import Services, build
 from media_callbacks import aws
 from media_callbacks.alerts import build_alert, is_alertable, publish_request
-from media_callbacks.ledger import AlertLedger
+from media_callbacks.composition import Root
 from media_callbacks.observability import count, logger
+from media_callbacks.settings import load_settings
 
-
-def _required(name: str) -> str:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        raise RuntimeError(f"{name} is not set")  # fails the cold start, not a record
-    return value
-
-
-TABLE_NAME = _required("TABLE_NAME")
-TOPIC_ARN = _required("ALERT_TOPIC_ARN")
-sns = aws.client("sns")
-ledger = AlertLedger(TABLE_NAME)
+config = load_settings().require("alert_topic_arn")  # fails the cold start, not a record
+root: Root[Services] = Root(lambda: build(config))
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-if aws.snapshotting():  # the ledger's client into the snapshot too
-    _ = ledger.client
+if aws.snapshotting():  # the clients into the snapshot
+    _ = root.get().ledger.client
 
 
 def publish(alert: dict[str, Any]) -> str | None:
     """Publish once per alert id; the message id, or None when it was published before."""
     alert_id = alert["alert_id"]
+    services = root.get()
+    ledger = services.ledger
     if not ledger.begin(alert_id):
         logger.info(f"alert {alert_id} was published before", extra={"alert_id": alert_id})
         return None
     try:
-        message_id: str = sns.publish(**publish_request(TOPIC_ARN, alert))["MessageId"]
+        request = publish_request(services.topic_arn, alert)
+        message_id: str = services.sns.publish(**request)["MessageId"]
     except Exception:
         ledger.abandon(alert_id)
         raise

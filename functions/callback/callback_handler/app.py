@@ -11,29 +11,23 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from callback_handler import events
+from callback_handler.services import Services, build
 from media_callbacks import aws
-from media_callbacks.auth import SecretUnavailable, TokenVerifier
-from media_callbacks.ingest import Delivery, Ingestor, Outcome, count, utc_now
+from media_callbacks.auth import SecretUnavailable
+from media_callbacks.composition import Root
+from media_callbacks.ingest import Delivery, Outcome, count, utc_now
 from media_callbacks.observability import logger
-from media_callbacks.retry import QueueUnavailable, RetryQueue
-from media_callbacks.settings import settings
-from media_callbacks.storage import ResultStore, StorageUnavailable
+from media_callbacks.retry import QueueUnavailable
+from media_callbacks.settings import load_settings
+from media_callbacks.storage import StorageUnavailable
 from media_callbacks.vendors import VENDORS
 
-config = settings()  # a bad environment fails here, at cold start
+config = load_settings()  # a bad environment fails here, at cold start
 config.require_token_source()
-store = ResultStore(config.table_name, retention_days=config.retention_days)
-retry_queue = RetryQueue(config.ingest_queue_url) if config.ingest_queue_url else None
-ingestor = Ingestor(store, config.thresholds, fallback=retry_queue)
-verifier = TokenVerifier(
-    secret_id=config.callback_token_secret,
-    static_token=config.callback_token,
-    static_keys=config.callback_keys,
-    max_age=config.token_cache_seconds,
-)
+root: Root[Services] = Root(lambda: build(config))
 app = APIGatewayRestResolver()
 if aws.snapshotting():  # clients into the snapshot; the token itself is fetched after restore
-    _ = store.client, verifier.client
+    _ = root.get().store.client, root.get().verifier.client
 
 
 MAX_TASK_ID_BYTES = 1024  # the table's partition key holds 2048 bytes with its TASK# prefix
@@ -79,9 +73,8 @@ def task(vendor: str, task_id: str) -> Response[Any]:
     task_id = unquote(task_id)  # REST API path parameters arrive percent-encoded
     if len(task_id.encode()) > MAX_TASK_ID_BYTES:
         return _json(400, {"status": "rejected", "error": "task_id: longer than 1024 bytes"})
-    return _json(
-        200, {"vendor": vendor, "task_id": task_id, "results": store.task_results(vendor, task_id)}
-    )
+    results = root.get().store.task_results(vendor, task_id)
+    return _json(200, {"vendor": vendor, "task_id": task_id, "results": results})
 
 
 def _callback(vendor: str, kind: str | None) -> Response[Any]:
@@ -93,13 +86,14 @@ def _callback(vendor: str, kind: str | None) -> Response[Any]:
         )
     raw = event.raw_event
     body, body_problem = events.body_bytes(raw.get("body"), bool(raw.get("isBase64Encoded")))
-    if len(body) > config.max_body_bytes:
+    services = root.get()
+    if len(body) > services.config.max_body_bytes:
         count(vendor, kind, "too_large")
         logger.warning("callback too large", extra={"bytes": len(body), "path": event.path})
         return _json(413, {"status": "too_large"})
     query = raw.get("queryStringParameters") or {}
     headers = raw.get("headers") or {}
-    if not verifier.verify(events.presented_token(query, headers), vendor):
+    if not services.verifier.verify(events.presented_token(query, headers), vendor):
         count(vendor, kind, "unauthorized")
         logger.warning("callback with a missing or wrong token", extra={"path": event.path})
         return _json(401, {"status": "unauthorized"})
@@ -115,7 +109,7 @@ def _callback(vendor: str, kind: str | None) -> Response[Any]:
         headers=events.text_pairs(headers, events.TOKEN_HEADER),
         query=events.text_pairs(query, events.TOKEN_QUERY),
     )
-    return answer(ingestor.ingest(delivery, problem=body_problem))
+    return answer(services.ingestor.ingest(delivery, problem=body_problem))
 
 
 STATUS_CODES = {"stored": 200, "duplicate": 200, "ignored": 200, "queued": 202, "rejected": 400}

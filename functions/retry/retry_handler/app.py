@@ -20,31 +20,29 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from media_callbacks import aws
-from media_callbacks.ingest import Ingestor
+from media_callbacks.composition import Root
 from media_callbacks.observability import logger
-from media_callbacks.retry import RetryQueue, backoff_seconds, decode
-from media_callbacks.settings import settings
-from media_callbacks.storage import ResultStore, StorageUnavailable
+from media_callbacks.retry import backoff_seconds, decode
+from media_callbacks.settings import load_settings
+from media_callbacks.storage import StorageUnavailable
+from retry_handler.services import Services, build
 
-config = settings()
-if not config.ingest_queue_url:
-    raise RuntimeError("INGEST_QUEUE_URL is not set")
-store = ResultStore(config.table_name, retention_days=config.retention_days)
-ingestor = Ingestor(store, config.thresholds)  # no fallback: a failure retries the record
-queue = RetryQueue(config.ingest_queue_url)
+config = load_settings().require("ingest_queue_url")  # fails the cold start, not a record
+root: Root[Services] = Root(lambda: build(config))
 processor = BatchProcessor(event_type=EventType.SQS)
 if aws.snapshotting():
-    _ = store.client, queue.client
+    _ = root.get().store.client, root.get().queue.client
 
 
 def record_handler(record: SQSRecord) -> None:
     delivery = decode(record.body)  # a message that is not a queued callback fails every time
+    services = root.get()
     try:
-        outcome = ingestor.ingest(delivery)
+        outcome = services.ingestor.ingest(delivery)
     except StorageUnavailable:
         receives = int(record.attributes.approximate_receive_count or 1)
-        delay = backoff_seconds(receives, config.retry_backoff_seconds)
-        queue.delay(record.receipt_handle, delay)
+        delay = backoff_seconds(receives, services.config.retry_backoff_seconds)
+        services.queue.delay(record.receipt_handle, delay)
         logger.warning(
             f"table still unavailable; {delivery.route} retried in {delay} s",
             extra={"request_id": delivery.request_id, "attempt": receives},

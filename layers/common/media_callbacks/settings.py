@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -29,7 +28,15 @@ class Settings(BaseModel):
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, gt=0)
     ingest_queue_url: str | None = None
     retry_backoff_seconds: float = Field(default=30, ge=0)
+    alert_topic_arn: str | None = None
     thresholds: dict[str, Level]
+
+    def require(self, *fields: str) -> Settings:
+        """These settings, or ConfigError naming each missing variable (a function's own)."""
+        missing = [ENV[name] for name in fields if not getattr(self, name)]
+        if missing:
+            raise ConfigError(f"invalid configuration: set {', '.join(missing)}")
+        return self
 
     def require_token_source(self) -> None:
         """The callback API needs a token; the other functions do not."""
@@ -50,6 +57,7 @@ ENV = {
     "max_body_bytes": "MAX_BODY_BYTES",
     "ingest_queue_url": "INGEST_QUEUE_URL",
     "retry_backoff_seconds": "RETRY_BACKOFF_SECONDS",
+    "alert_topic_arn": "ALERT_TOPIC_ARN",
 }
 
 
@@ -69,8 +77,3 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             name = ENV.get(str(err["loc"][0]), "environment") if err["loc"] else "environment"
             problems.append(f"{name}: {err['msg']}")
         raise ConfigError("invalid configuration: " + "; ".join(problems)) from None
-
-
-@cache
-def settings() -> Settings:
-    return load_settings()

@@ -1,0 +1,41 @@
+"""CallbackFunction's composition root: every object it uses, built from validated settings in
+one place; tests pass their own pieces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from media_callbacks.auth import TokenVerifier
+from media_callbacks.ingest import Ingestor
+from media_callbacks.retry import RetryQueue
+from media_callbacks.settings import Settings
+from media_callbacks.storage import ResultStore
+
+
+@dataclass(frozen=True)
+class Services:
+    config: Settings
+    store: ResultStore
+    verifier: TokenVerifier
+    ingestor: Ingestor
+    retry_queue: RetryQueue | None
+
+
+def build(
+    config: Settings,
+    *,
+    store: ResultStore | None = None,
+    verifier: TokenVerifier | None = None,
+    retry_queue: RetryQueue | None = None,
+) -> Services:
+    store = store or ResultStore(config.table_name, retention_days=config.retention_days)
+    if retry_queue is None and config.ingest_queue_url:
+        retry_queue = RetryQueue(config.ingest_queue_url)
+    verifier = verifier or TokenVerifier(
+        secret_id=config.callback_token_secret,
+        static_token=config.callback_token,
+        static_keys=config.callback_keys,
+        max_age=config.token_cache_seconds,
+    )
+    ingestor = Ingestor(store, config.thresholds, fallback=retry_queue)
+    return Services(config, store, verifier, ingestor, retry_queue)

@@ -1,0 +1,30 @@
+"""IngestRetryFunction's composition root: the store, the ingestion (without a fallback: a
+failure retries the record) and the queue, built from validated settings in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from media_callbacks.ingest import Ingestor
+from media_callbacks.retry import RetryQueue
+from media_callbacks.settings import Settings
+from media_callbacks.storage import ResultStore
+
+
+@dataclass(frozen=True)
+class Services:
+    config: Settings
+    store: ResultStore
+    ingestor: Ingestor
+    queue: RetryQueue
+
+
+def build(config: Settings, *, store: ResultStore | None = None) -> Services:
+    assert config.ingest_queue_url is not None  # noqa: S101 (settings.require checked it)
+    store = store or ResultStore(config.table_name, retention_days=config.retention_days)
+    return Services(
+        config=config,
+        store=store,
+        ingestor=Ingestor(store, config.thresholds),  # no fallback: a failure retries the record
+        queue=RetryQueue(config.ingest_queue_url),
+    )
