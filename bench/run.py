@@ -430,7 +430,7 @@ def alert_calls(endpoint: str, resources: Any) -> Counter[str]:
     from local_stack.apigw import FakeLambdaContext
 
     counted: Counter[str] = Counter()
-    for counted_client in (alerts.root.get().sns, alerts.root.get().ledger.client):
+    for counted_client in (alerts.root.get().sns, alerts.root.get().persistence.client):
         counted_client.meta.events.register(
             "before-parameter-build", lambda model, **_: counted.update([model.name])
         )

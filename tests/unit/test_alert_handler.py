@@ -148,7 +148,7 @@ def test_clean_rejected_and_bookkeeping_records_never_reach_the_function(setup: 
     assert keys == {"TASK#", "REJECTED#"}  # moto may emit two records for one creating write
     assert flagged(records) == []
     setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
-    setup.invoke(flagged(setup.records()))  # writes alert ledger records to the same table
+    setup.invoke(flagged(setup.records()))  # writes idempotency records to the same table
     later = setup.records()
     assert any(r["dynamodb"]["Keys"]["pk"]["S"].startswith("ALERT#") for r in later)
     assert flagged(later) == []
@@ -267,21 +267,38 @@ def test_stream_records_become_lambda_records() -> None:
     assert record["eventSource"] == "aws:dynamodb"
 
 
-def test_a_ledger_that_cannot_be_completed_after_a_publish_does_not_publish_twice(
+def test_an_idempotency_record_that_cannot_be_completed_publishes_no_second_alert(
     setup: Setup,
 ) -> None:
+    """The publish went out but Powertools could not mark its record completed: the record
+    fails (Lambda retries it), and while the in-progress mark lives a retry publishes nothing."""
     from conftest import _refuse
 
     setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
     records = flagged(setup.records())
     refused, undo = _refuse(
-        "dynamodb", ("UpdateItem",), "InternalServerError", setup.alerts.root.get().ledger.client
+        "dynamodb",
+        ("UpdateItem",),
+        "InternalServerError",
+        setup.alerts.root.get().persistence.client,
     )
-    assert setup.invoke(records) == {"batchItemFailures": []}  # the alert is out: done
     from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-    with pytest.raises(BatchProcessingError):  # a redelivery meanwhile is held back, whole
-        setup.invoke(records)  # batch failed: Lambda retries it later, nothing is published
+    with pytest.raises(BatchProcessingError):  # the batch (this one record) fails: retried
+        setup.invoke(records)
     undo()
+    with pytest.raises(BatchProcessingError):  # the retry: still in progress, held back
+        setup.invoke(records)
     assert refused == ["UpdateItem"]
     assert len(setup.received(setup.all_url)) == 1
+
+
+def test_idempotency_records_use_the_alert_key_prefix_and_the_tables_ttl(setup: Setup) -> None:
+    setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
+    setup.invoke(flagged(setup.records()))
+    from conftest import scan
+
+    [record] = [i for i in scan(boto3.client("dynamodb")) if i["pk"].startswith("ALERT#")]
+    assert record["pk"] == "ALERT#idempotency"  # the function's IAM policy: ALERT# keys only
+    assert record["status"] == "COMPLETED"
+    assert record["expires_at"] > 0  # removed by the table's TTL after two days

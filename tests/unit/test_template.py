@@ -333,8 +333,8 @@ def test_a_256_kib_body_that_does_not_compress_fits_the_retry_queue() -> None:
     ],
 )
 def test_each_function_reaches_only_its_own_keys(name: str, prefixes: list[str]) -> None:
-    """The partition keys each function writes (media_callbacks: storage, ledger) and no other:
-    the alert function cannot touch a result, the callback function cannot forge a ledger."""
+    """The partition keys each function writes (media_callbacks.keys) and no other: the alert
+    function cannot touch a result, the callback function cannot forge an idempotency record."""
     [table_access] = [
         s
         for s in _statements(FUNCTIONS[name])

@@ -1,27 +1,67 @@
-"""AlertFunction's composition root: the SNS client, the topic and the alert ledger, built from
+"""AlertFunction's composition root: the SNS client and topic, and the publish wrapped in
+Powertools Idempotency (its DynamoDB persistence layer on the results table), built from
 validated settings in one place; tests pass their own pieces."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from media_callbacks import aws
-from media_callbacks.ledger import AlertLedger
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+
+from media_callbacks import aws, keys
+from media_callbacks.alerts import publish_request
+from media_callbacks.observability import count, logger
 from media_callbacks.settings import Settings
+
+# An alert id is published at most once while its record lives: two days, longer than a stream
+# record (24 h) and its retries.
+RECORD_SECONDS = 2 * 86400
 
 
 @dataclass(frozen=True)
 class Services:
-    topic_arn: str
+    idempotency: IdempotencyConfig
+    persistence: DynamoDBPersistenceLayer
     sns: Any
-    ledger: AlertLedger
+    publish: Callable[..., str]  # publish(alert=...) -> message id, once per alert id
 
 
-def build(config: Settings, *, sns: Any = None, ledger: AlertLedger | None = None) -> Services:
+def _publish(sns: Any, topic_arn: str) -> Callable[..., str]:
+    def publish(alert: dict[str, Any]) -> str:
+        message_id: str = sns.publish(**publish_request(topic_arn, alert))["MessageId"]
+        count("Alerts", Vendor=alert["vendor"], Suggestion=alert["suggestion"])
+        logger.info(
+            f"alert {alert['suggestion']} {alert['vendor']} task {alert['task_id']}",
+            extra={"alert_id": alert["alert_id"], "message_id": message_id},
+        )
+        return message_id
+
+    return publish
+
+
+def build(config: Settings, *, sns: Any = None, dynamodb: Any = None) -> Services:
     assert config.alert_topic_arn is not None  # noqa: S101 (settings.require checked it)
-    return Services(
-        topic_arn=config.alert_topic_arn,
-        sns=sns or aws.client("sns"),
-        ledger=ledger or AlertLedger(config.table_name),
+    sns = sns or aws.client("sns")
+    persistence = DynamoDBPersistenceLayer(
+        table_name=config.table_name,
+        key_attr="pk",
+        sort_key_attr="sk",
+        static_pk_value=keys.IDEMPOTENCY_PK,  # an ALERT# key: the function may write no other
+        expiry_attr="expires_at",  # the table's TTL attribute removes old records
+        boto3_client=dynamodb or aws.client("dynamodb"),
     )
+    idempotency = IdempotencyConfig(
+        event_key_jmespath="alert_id",
+        expires_after_seconds=RECORD_SECONDS,
+        raise_on_no_idempotency_key=True,
+    )
+    publish = idempotent_function(
+        data_keyword_argument="alert", config=idempotency, persistence_store=persistence
+    )(_publish(sns, config.alert_topic_arn))
+    return Services(idempotency, persistence, sns, publish)

@@ -37,7 +37,7 @@ def _plain(value: Any) -> Any:
 
 
 def is_alertable(image: dict[str, Any]) -> bool:
-    """A stored result (not an alert ledger or rejected record) that is flagged."""
+    """A stored result (not an idempotency or rejected record) that is flagged."""
     return keys.is_result(str(image.get("pk", ""))) and image.get("flagged") is True
 
 

@@ -4,7 +4,7 @@
 |---|---|---|
 | result | `TASK#<vendor>#<task_id>` | `RESULT#<kind>` |
 | rejected body | `REJECTED#<yyyy-mm-dd>` | `<received_at>#<request id>` (the rejection id) |
-| alert ledger | `ALERT#<alert_id>` | `ALERT` |
+| alert idempotency (Powertools) | `ALERT#idempotency` | `<function>.publish#<hash of alert_id>` |
 
 IAM conditions in template.yaml (`dynamodb:LeadingKeys`) name these prefixes too.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 TASK, REJECTED, ALERT = "TASK#", "REJECTED#", "ALERT#"
 RESULT = "RESULT#"
+IDEMPOTENCY_PK = f"{ALERT}idempotency"  # AlertFunction's Powertools idempotency records
 FLAGGED = "FLAGGED"  # FlaggedIndex's partition key: flagged results, newest first
 
 
@@ -32,10 +33,6 @@ def rejected_day(day: str) -> str:
 def rejected_key(received_at: str, request_id: str) -> dict[str, str]:
     """A rejected body's key; its sort key is the rejection id of the 400 answer."""
     return {"pk": rejected_day(received_at[:10]), "sk": f"{received_at}#{request_id}"}
-
-
-def alert_key(alert_id: str) -> dict[str, str]:
-    return {"pk": f"{ALERT}{alert_id}", "sk": "ALERT"}
 
 
 def is_result(pk: str) -> bool:
