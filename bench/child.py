@@ -77,31 +77,48 @@ def stack_callback(event: dict[str, Any]) -> object:
 
 def stack_alert(event: dict[str, Any]) -> object:
     """The least any AlertFunction on the team's libraries pays: Powertools Logger and batch over
-    the stream records, botocore, an idempotency record written before and after one publish."""
+    the stream records, a one-field pydantic settings model, botocore, and Powertools
+    Idempotency around one publish."""
     from aws_lambda_powertools.logging import Logger
     from aws_lambda_powertools.utilities.batch import (
         BatchProcessor,
         EventType,
         process_partial_response,
     )
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+        idempotent_function,
+    )
     from botocore.session import Session
+    from pydantic import BaseModel
 
+    class Settings(BaseModel):
+        table_name: str
+
+    table = Settings(table_name=os.environ["TABLE_NAME"]).table_name
     logger = Logger(service="stack")
     session = Session()
     sns = session.create_client("sns")
-    dynamodb = session.create_client("dynamodb")
-    table = os.environ["TABLE_NAME"]
+    persistence = DynamoDBPersistenceLayer(
+        table_name=table,
+        key_attr="pk",
+        sort_key_attr="sk",
+        static_pk_value="STACK#idempotency",
+        boto3_client=session.create_client("dynamodb"),
+    )
+    config = IdempotencyConfig(event_key_jmespath="id")
+
+    @idempotent_function(
+        data_keyword_argument="alert", config=config, persistence_store=persistence
+    )
+    def publish(alert: dict[str, Any]) -> str:
+        return str(
+            sns.publish(TopicArn=os.environ["ALERT_TOPIC_ARN"], Message="alert")["MessageId"]
+        )
 
     def record_handler(record: Any) -> None:
-        key = {"pk": {"S": f"STACK#{record.event_id}"}, "sk": {"S": "alert"}}
-        dynamodb.put_item(TableName=table, Item=key, ConditionExpression="attribute_not_exists(pk)")
-        sns.publish(TopicArn=os.environ["ALERT_TOPIC_ARN"], Message="alert")
-        dynamodb.update_item(
-            TableName=table,
-            Key=key,
-            UpdateExpression="SET done_at = :t",
-            ExpressionAttributeValues={":t": {"N": "1"}},
-        )
+        publish(alert={"id": record.event_id})
         logger.info("published")
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
