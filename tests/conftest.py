@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import io
 import json
+import logging
 import os
 from collections.abc import Callable, Iterator
 from types import ModuleType
@@ -163,3 +165,16 @@ def failing_queue(app_module: ModuleType) -> Iterator[list[str]]:
     )
     yield calls
     undo()
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """Everything the function logs, formatted exactly as CloudWatch would receive it."""
+    from media_callbacks.observability import logger
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(handler)
+    yield stream
+    logger._logger.removeHandler(handler)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
-import logging
 import threading
-from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -283,19 +281,6 @@ def test_body_over_256_kib_is_413_before_the_token_is_checked(invoke: Invoke, aw
     assert scan(aws["dynamodb"]) == []
     exactly = b" " * (256 * 1024 - 2) + b"{}"
     assert invoke(callback_event("/callbacks/umedia/transcode", exactly))[0] == 400
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """Everything the function logs, formatted exactly as CloudWatch would receive it."""
-    from media_callbacks.observability import logger
-
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logger.addHandler(handler)
-    yield stream
-    logger._logger.removeHandler(handler)
 
 
 def test_the_token_never_reaches_an_item_a_response_or_a_log(

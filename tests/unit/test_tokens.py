@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -89,18 +88,6 @@ def test_the_local_run_builds_the_secret_from_callback_keys() -> None:
     }
     with pytest.raises(SystemExit, match="CALLBACK_KEYS"):
         secret_text("t", "{oops")
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    from media_callbacks.observability import logger
-
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logger.registered_formatter)
-    logger.addHandler(handler)
-    yield stream
-    logger._logger.removeHandler(handler)
 
 
 def test_event_logging_on_never_logs_the_token(
