@@ -107,7 +107,7 @@ def main() -> None:
     console(f"  retry queue: {resources.retry_queue_url} (dead letters: {resources.retry_dlq_url})")
     console(f"callback API  {api}  (token: {shown})")
     console(f"  try: curl -s -X POST \"{api}/callbacks/umedia/transcode?token={shown}\" "
-            "-H 'Content-Type: application/json' -d @events/umedia/transcode.json")  # fmt: skip
+            "-H 'Content-Type: application/json' --data-binary @events/umedia/transcode.json")  # fmt: skip
     console(f"ready api={api} emulator={endpoint}")
 
     stop = threading.Event()
