@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import threading
 from typing import Any
 
@@ -55,9 +56,27 @@ def secret_text(token: str, keys: str | None) -> str:
     return json.dumps({"token": token, **data})
 
 
+def port_setting(variable: str, default: int) -> int:
+    """A port from the environment; SystemExit with one line when it is not a free port."""
+    raw = os.environ.get(variable, str(default)).strip()
+    if not raw.isdigit() or int(raw) > 65535:
+        raise SystemExit(f"{variable}={raw!r}: expected a port number (0 picks a free port)")
+    port = int(raw)
+    if port:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((HOST, port))
+            except OSError:
+                raise SystemExit(
+                    f"port {port} ({variable}) is in use on {HOST}: stop what uses it, or run "
+                    f"`{variable}=<another port> make run` (0 picks a free one)"
+                ) from None
+    return port
+
+
 def main() -> None:
-    port = int(os.environ.get("PORT", "3000"))
-    emulator_port = int(os.environ.get("AWS_EMULATOR_PORT", "5000"))
+    port = port_setting("PORT", 3000)
+    emulator_port = port_setting("AWS_EMULATOR_PORT", 5000)
     custom_token = os.environ.get("CALLBACK_TOKEN")
     token = custom_token or "local-dev-token"
     shown = "$CALLBACK_TOKEN" if custom_token else token  # a token of the user's is never printed
@@ -106,8 +125,10 @@ def main() -> None:
     console(f"  alert dead letters: {resources.alert_dlq_url}")
     console(f"  retry queue: {resources.retry_queue_url} (dead letters: {resources.retry_dlq_url})")
     console(f"callback API  {api}  (token: {shown})")
-    console(f"  try: curl -s -X POST \"{api}/callbacks/umedia/transcode?token={shown}\" "
-            "-H 'Content-Type: application/json' --data-binary @events/umedia/transcode.json")  # fmt: skip
+    console(
+        f'  try: curl -s -X POST "{api}/callbacks/umedia/transcode?token={shown}" '
+        "-H 'Content-Type: application/json' --data-binary @events/umedia/transcode.json"
+    )
     console(f"ready api={api} emulator={endpoint}")
 
     stop = threading.Event()

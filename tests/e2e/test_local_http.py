@@ -122,3 +122,39 @@ def test_alerts_resume_after_the_table_is_deleted_and_created_again(
     alerts = alerts_until_marker(own_local_run, timeout=20)
     assert len(alerts[task_id]) == 1
     assert any("the table's stream is now" in line for line in own_local_run.output)
+
+
+@pytest.mark.parametrize("variable", ["PORT", "AWS_EMULATOR_PORT"])
+def test_a_port_in_use_fails_at_once_with_one_line_naming_it(variable: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import IMPORT_ROOTS, ROOT
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {
+            **os.environ,
+            "PORT": "0",
+            "AWS_EMULATOR_PORT": "0",
+            variable: str(port),
+            "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in IMPORT_ROOTS),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "local_stack"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    assert done.returncode != 0
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    assert lines == [
+        f"port {port} ({variable}) is in use on 127.0.0.1: stop what uses it, or run "
+        f"`{variable}=<another port> make run` (0 picks a free one)"
+    ]
