@@ -302,3 +302,13 @@ def test_idempotency_records_use_the_alert_key_prefix_and_the_tables_ttl(setup: 
     assert record["pk"] == "ALERT#idempotency"  # the function's IAM policy: ALERT# keys only
     assert record["status"] == "COMPLETED"
     assert record["expires_at"] > 0  # removed by the table's TTL after two days
+
+
+def test_the_shipped_stream_event_publishes_its_alert(setup: Setup) -> None:
+    """events/stream/: what `sam local invoke` or `sam remote invoke AlertFunction` is given."""
+    from helpers import EVENTS
+
+    event = json.loads((EVENTS / "stream" / "flagged-umedia-moderation.json").read_text())
+    assert setup.invoke(event["Records"]) == {"batchItemFailures": []}
+    [message] = setup.received(setup.all_url)
+    assert json.loads(message["Body"])["suggestion"] == "block"

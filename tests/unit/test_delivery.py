@@ -186,3 +186,22 @@ def test_only_one_alert_after_the_outage(
     messages = sqs.receive_message(QueueUrl=inbox, MaxNumberOfMessages=10).get("Messages", [])
     assert len(messages) == 1
     os.environ.pop("ALERT_TOPIC_ARN")
+
+
+def test_the_shipped_sqs_event_is_ingested_by_the_retry_function(
+    aws: dict[str, Any], retries: QueueMapping
+) -> None:
+    """events/sqs/: a queued callback as the SQS event source hands it to the retry function."""
+    import retry_handler.app as retry_app
+    from helpers import EVENTS
+    from local_stack.apigw import FakeLambdaContext
+
+    event = json.loads((EVENTS / "sqs" / "queued-ctyun-transcode.json").read_text())
+    response = retry_app.lambda_handler(event, FakeLambdaContext("IngestRetryFunction"))
+    assert response == {"batchItemFailures": []}
+    [item] = results(aws)
+    assert (item["vendor"], item["kind"], item["request_id"]) == (
+        "ctyun",
+        "transcode",
+        "sam-local-2",
+    )
