@@ -15,11 +15,20 @@ APP_PATH := layers/common:functions/callback:functions/alerts:functions/retry:lo
 .PHONY: help install run test lint typecheck template unit e2e build clean format replay-rejected bench fuzz
 
 help:
-	@echo "make run    - local stack: API on :3000, AWS emulator on :5000, alerts on the console"
-	@echo "make test   - lint, type check, template gates, unit and end-to-end tests"
-	@echo "make build  - sam build + bytecode, ready for sam deploy"
-	@echo "make format - ruff format and autofix"
-	@echo "make fuzz   - the nothing-lost property tests with a large random budget (EXAMPLES=3000)"
+	@echo "make run              local stack: API on :3000, AWS emulator on :5000, alerts on the console"
+	@echo "make test             every check: lint, typecheck, template, unit (with end-to-end), build"
+	@echo "make lint             ruff check and format check (complexity at most 10)"
+	@echo "make typecheck        mypy, strict"
+	@echo "make template         sam validate --lint, cfn-lint, checkov (default and all-options variants)"
+	@echo "make unit             pytest with coverage, end-to-end tests included"
+	@echo "make e2e              only the end-to-end tests against a local run"
+	@echo "make fuzz             the nothing-lost property tests, large random budget (EXAMPLES=3000)"
+	@echo "make build            sam build + bytecode, ready for sam deploy"
+	@echo "make bench            cold starts, warm cost, AWS calls and memory against floors"
+	@echo "make replay-rejected  re-run stored rejected callbacks (ARGS=\"--table ... [--apply]\")"
+	@echo "make format           ruff format and autofix"
+	@echo "make install          set up both venvs without running anything"
+	@echo "make clean            remove build output and caches"
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
 	@echo "--- setting up $(VENV) ($(PYTHON))"
