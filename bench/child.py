@@ -45,33 +45,38 @@ def stack_callback(event: dict[str, Any]) -> object:
     """The least any CallbackFunction built on the contract's libraries pays, with no code of ours.
 
     Powertools Logger and REST event handler, a one-field pydantic model, botocore (one session),
-    the token from Secrets Manager and one DynamoDB write, one log line.
+    the token from Secrets Manager and one DynamoDB write, one log line. The write is the very
+    UpdateItem our function sends for this vendor's callback (STACK_UPDATE, captured by
+    bench/run.py, under a fresh key), so the emulator's time on it is the same on both sides.
     """
+    import uuid
+
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
     from aws_lambda_powertools.logging import Logger
     from botocore.session import Session
-    from pydantic import BaseModel
+    from pydantic import BaseModel, ConfigDict
 
     class Payload(BaseModel):
-        task_id: str
+        model_config = ConfigDict(extra="allow")
+        task_id: str | None = None
 
     logger = Logger(service="stack")
     app = APIGatewayRestResolver()
     session = Session()
     secrets = session.create_client("secretsmanager")
     dynamodb = session.create_client("dynamodb")
+    update = json.loads(os.environ["STACK_UPDATE"])
 
-    @app.post("/callbacks/umedia/<kind>")
-    def callback(kind: str) -> dict[str, str]:
+    def store() -> dict[str, str]:
         secrets.get_secret_value(SecretId=os.environ["CALLBACK_TOKEN_SECRET"])
-        payload = Payload.model_validate_json(app.current_event.decoded_body)
-        dynamodb.put_item(
-            TableName=os.environ["TABLE_NAME"],
-            Item={"pk": {"S": f"STACK#{payload.task_id}"}, "sk": {"S": kind}},
-        )
+        Payload.model_validate_json(app.current_event.decoded_body)
+        update["Key"]["pk"] = {"S": f"STACK#{uuid.uuid4().hex}"}
+        dynamodb.update_item(**update)
         logger.info("stored")
         return {"status": "stored"}
 
+    app.post("/callbacks/<vendor>")(lambda vendor: store())
+    app.post("/callbacks/<vendor>/<kind>")(lambda vendor, kind: store())
     return app.resolve(event, Context())["statusCode"]
 
 
