@@ -197,7 +197,8 @@ def test_the_shipped_sqs_event_is_ingested_by_the_retry_function(
     from local_stack.apigw import FakeLambdaContext
 
     event = json.loads((EVENTS / "sqs" / "queued-ctyun-transcode.json").read_text())
-    response = retry_app.lambda_handler(event, FakeLambdaContext("IngestRetryFunction"))
+    context: Any = FakeLambdaContext("IngestRetryFunction")
+    response = retry_app.lambda_handler(event, context)
     assert response == {"batchItemFailures": []}
     [item] = results(aws)
     assert (item["vendor"], item["kind"], item["request_id"]) == (
