@@ -162,8 +162,11 @@ def main() -> None:
     else:
         raise SystemExit(f"unknown: {what}")
     done = time.monotonic()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime  # this process's CPU: waiting for a core is not in it
     rss_kib = peak_rss_kib()
-    sys.stderr.write(json.dumps({"done": done, "status": status, "rss_kib": rss_kib}) + "\n")
+    report = {"done": done, "cpu": cpu, "status": status, "rss_kib": rss_kib}
+    sys.stderr.write(json.dumps(report) + "\n")
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)

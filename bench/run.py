@@ -87,6 +87,7 @@ class Cold:
             "PYTHONDONTWRITEBYTECODE": "1",
         }
         self.rss: dict[str, list[int]] = {}
+        self.cpu: dict[str, list[float]] = {}  # CPU seconds per sample name, in sample order
 
     def split(self, event: dict[str, Any], path: list[Path]) -> dict[str, float]:
         """One cold CallbackFunction, stage by stage (bench/split.py)."""
@@ -113,6 +114,7 @@ class Cold:
         event: dict[str, Any],
         path: list[Path],
         extra: dict[str, str] | None = None,
+        tag: str | None = None,
     ) -> float:
         event_file = self.work / f"{uuid.uuid4().hex}.json"
         event_file.write_text(json.dumps(event))
@@ -140,6 +142,7 @@ class Cold:
         if what.endswith("alert") and report["status"] != {"batchItemFailures": []}:
             raise SystemExit(f"alert batch failed: {report['status']}")
         self.rss.setdefault(what, []).append(report["rss_kib"])
+        self.cpu.setdefault(tag or what, []).append(float(report["cpu"]))
         return float(report["done"]) - started  # spawn to first response
 
 
@@ -233,10 +236,10 @@ def cold_starts(endpoint: str, resources: Any, work: Path) -> dict[str, Any]:
             if (name.startswith("stack-callback"))
             else None
         )
-        samples.setdefault(name, []).append(cold.run(what, event, path, extra))
+        samples.setdefault(name, []).append(cold.run(what, event, path, extra, tag=name))
 
     # one unmeasured round first: the moto server and the file cache warm up
-    cold.run("callback", callback_event(), callback_path)
+    cold.run("callback", callback_event(), callback_path, tag="warm-up")
 
     def floor_event() -> dict[str, Any]:
         item = {"pk": {"S": f"FLOOR#{uuid.uuid4().hex}"}, "sk": {"S": "x"}}
@@ -269,7 +272,13 @@ def cold_starts(endpoint: str, resources: Any, work: Path) -> dict[str, Any]:
     samples["stack-callback"] = samples["stack-callback-umedia"]  # the floor rows' reference
     splits = [cold.split(callback_event(), callback_path) for _ in range(max(RUNS // 2, 3))]
     split = {name: statistics.median(s[name] for s in splits) for name in splits[0]}
-    return {"samples": samples, "rss": cold.rss, "split": split, "split_runs": len(splits)}
+    return {
+        "samples": samples,
+        "cpu": cold.cpu,
+        "rss": cold.rss,
+        "split": split,
+        "split_runs": len(splits),
+    }
 
 
 def warm(resources: Any) -> dict[str, Any]:
@@ -540,10 +549,13 @@ def report_cold(cold: dict[str, Any], served: dict[str, Any]) -> None:
         stack = s[f"stack-callback-{label.split(', ')[1]}"]
         extra = statistics.median(o - f for o, f in zip(s[ours], stack, strict=True))
         share = statistics.median(o / f - 1 for o, f in zip(s[ours], stack, strict=True))
+        cpu, cpu_stack = cold["cpu"][ours], cold["cpu"][f"stack-callback-{label.split(', ')[1]}"]
+        cpu_share = statistics.median(o / f - 1 for o, f in zip(cpu, cpu_stack, strict=True))
         verdict = "ok" if share <= OVERHEAD_TARGET else "OVER"
         say(
             f"  {label:<30} {median_ms(s[ours]):7.1f} ms   libraries alone "
             f"{median_ms(stack):7.1f} ms   {extra * 1000:+6.1f} ms  {share:+6.1%}  {verdict}"
+            f"   CPU {median_ms(cpu):6.1f} vs {median_ms(cpu_stack):6.1f} ms, {cpu_share:+6.1%}"
         )
     extra = statistics.median(o - f for o, f in zip(s["alert"], s["stack-alert"], strict=True))
     say(f"  AlertFunction over its libraries alone: {extra * 1000:+.1f} ms (median per round)")
