@@ -188,8 +188,8 @@ def alert_event(stream_arn: str) -> dict[str, Any]:
     keys = result_key("umedia", result.task_id, "moderation")
     image = {
         **keys,
-        **result.model_dump(exclude={"moderation"}),
-        "moderation": result.moderation.model_dump() if result.moderation else None,
+        **result._asdict(),
+        "moderation": result.moderation.as_dict() if result.moderation else None,
         "flagged": True,
         "revision": 1,
         "received_at": "2026-11-21T00:00:00.000000Z",

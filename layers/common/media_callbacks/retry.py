@@ -11,7 +11,6 @@ import base64
 import contextlib
 import gzip
 import json
-from dataclasses import asdict
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -33,7 +32,7 @@ class BadQueuedRequest(ValueError):
 
 def encode(delivery: Delivery) -> str:
     """The message body: JSON, the callback's body gzip-compressed and base64-encoded."""
-    fields = asdict(delivery)
+    fields = delivery._asdict()
     fields["body"] = base64.b64encode(gzip.compress(delivery.body, mtime=0)).decode()
     # ASCII: SQS refuses control characters and lone surrogates a header value may hold
     return json.dumps({"format": FORMAT, **fields}, separators=(",", ":"))

@@ -1,9 +1,9 @@
 """The functions' configuration, read from the environment and validated once at cold start."""
 
-from __future__ import annotations
-
 import os
 from collections.abc import Mapping
+from functools import cached_property
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -29,9 +29,14 @@ class Settings(BaseModel):
     ingest_queue_url: str | None = None
     retry_backoff_seconds: float = Field(default=30, ge=0)
     alert_topic_arn: str | None = None
-    thresholds: dict[str, Level]
+    moderation_thresholds: str | None = None
 
-    def require(self, *fields: str) -> Settings:
+    @cached_property
+    def thresholds(self) -> dict[str, Level]:
+        """MODERATION_THRESHOLDS merged onto the defaults (ThresholdsError when malformed)."""
+        return parse_thresholds(self.moderation_thresholds)
+
+    def require(self, *fields: str) -> Self:
         """These settings, or ConfigError naming each missing variable (a function's own)."""
         missing = [ENV[name] for name in fields if not getattr(self, name)]
         if missing:
@@ -58,6 +63,7 @@ ENV = {
     "ingest_queue_url": "INGEST_QUEUE_URL",
     "retry_backoff_seconds": "RETRY_BACKOFF_SECONDS",
     "alert_topic_arn": "ALERT_TOPIC_ARN",
+    "moderation_thresholds": "MODERATION_THRESHOLDS",
 }
 
 
@@ -67,8 +73,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         field: env[name] for field, name in ENV.items() if env.get(name, "").strip()
     }
     try:
-        values["thresholds"] = parse_thresholds(env.get("MODERATION_THRESHOLDS"))
-        return Settings.model_validate(values)
+        settings = Settings.model_validate(values)
+        _ = settings.thresholds  # a malformed MODERATION_THRESHOLDS fails at cold start too
+        return settings
     except ThresholdsError as exc:
         raise ConfigError(str(exc)) from None
     except ValidationError as exc:

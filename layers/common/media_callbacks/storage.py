@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -40,8 +39,7 @@ class ItemRefused(Exception):
     """The table refused the item itself (too large, invalid); retrying cannot help."""
 
 
-@dataclass(frozen=True)
-class WriteOutcome:
+class WriteOutcome(NamedTuple):
     status: WriteStatus
 
 
@@ -192,7 +190,7 @@ def result_item(result: CallbackResult, received_at: str, retention_days: int) -
         "event_time": result.event_time,
         "video_id": result.video_id,
         "result": result.result,
-        "moderation": result.moderation.model_dump() if result.moderation else None,
+        "moderation": result.moderation.as_dict() if result.moderation else None,
         "flagged": result.flagged,
         "flagged_key": keys.FLAGGED if result.flagged else None,
         "source_key": source if indexable else None,

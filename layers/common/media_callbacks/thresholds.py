@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Literal
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple, TypedDict
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError, with_config
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 Suggestion = Literal["pass", "review", "block"]
 SUGGESTION_RANK: dict[str, int] = {"pass": 0, "review": 1, "block": 2}
@@ -13,13 +17,31 @@ SUGGESTION_RANK: dict[str, int] = {"pass": 0, "review": 1, "block": 2}
 DEFAULT_CATEGORY = "default"
 
 
-class Level(BaseModel):
-    """The two levels of one category; a level of None never triggers."""
+class Level(NamedTuple):
+    """The two levels of one category; a level of None never triggers. A NamedTuple, not a
+    model: the defaults cost no validator build at cold start; an override is validated below."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    review: float | None = None
+    block: float | None = None
 
-    review: float | None = Field(default=None, ge=0, le=1)
-    block: float | None = Field(default=None, ge=0, le=1)
+
+LevelValue = Annotated[float | None, Field(ge=0, le=1)]
+
+
+@with_config(ConfigDict(extra="forbid", allow_inf_nan=False))
+class LevelInput(TypedDict, total=False):
+    """One category of MODERATION_THRESHOLDS as the operator writes it."""
+
+    review: LevelValue
+    block: LevelValue
+
+
+@cache
+def _level_input() -> TypeAdapter[LevelInput]:
+    """Built on the first override only: a deployment on the defaults never builds it."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(LevelInput)
 
 
 DEFAULT_THRESHOLDS: dict[str, Level] = {
@@ -58,7 +80,9 @@ def parse_thresholds(raw: str | None) -> dict[str, Level]:
             continue
         base = thresholds.get(category, thresholds[DEFAULT_CATEGORY])
         try:
-            thresholds[category] = Level.model_validate({**base.model_dump(), **levels})
+            thresholds[category] = Level(
+                **_level_input().validate_python({**base._asdict(), **levels})
+            )
         except ValidationError as exc:
             for err in exc.errors():
                 where = ".".join(str(p) for p in (name, *err["loc"]))

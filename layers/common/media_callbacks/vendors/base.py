@@ -7,8 +7,6 @@ for missing values, fields missing from failure payloads, unknown extra fields (
 in the stored raw payload). Strict where it matters: task id present, status known, scores in range.
 """
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any

@@ -2,8 +2,6 @@
 SnapshotComplete in full, any other eventType as kind `event`
 (vendor-docs/ctyun-ai-content-review-complete.txt). Token authentication; POST /callbacks/ctyun."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
@@ -212,7 +210,7 @@ def normalise(
     status = event.status if event.status in ("succeeded", "failed") else None
     if status is None:
         status = "succeeded" if event.status is None else "failed"
-    return CallbackResult.model_validate({**common, "status": status, "result": result})
+    return CallbackResult.of({**common, "status": status, "result": result})
 
 
 def _ctyun_sections(info: CtyunReviewInfo) -> dict[str, CtyunSection]:
@@ -268,7 +266,7 @@ def _ctyun_review(
                 )
             )
     result |= {"snapshot_urls": snapshot_urls, "sections": summary}
-    return CallbackResult.model_validate(
+    return CallbackResult.of(
         {
             **common,
             "status": event.status,

@@ -4,8 +4,6 @@ after it: ReviewAudioVideoComplete is parsed in full (kind moderation, Confidenc
 compared case-insensitively), ProcedureStateChanged as kind transcode, any other EventType is
 stored as kind `event` with its object's TaskId (else FileId)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
@@ -235,4 +233,4 @@ def normalise(
         fields = _procedure(_parse_in(ProcedureEvent, name, body, "transcode"))
     else:
         fields = _other(event_type, name, _parse_in(OtherEvent, name, body, "event"))
-    return CallbackResult.model_validate({"vendor": "tencent", "source_url": None, **fields})
+    return CallbackResult.of({"vendor": "tencent", "source_url": None, **fields})

@@ -3,8 +3,6 @@ Token authentication; POST /callbacks/uai-censor; UCloud reads `{"RetCode": 0, "
 the answer. Sections `Porn`, `Terror`, `Politician` (and any other of that shape), each with the
 vendor's `Suggestion` (pass, check, forbid) and `Frames` of 0..1 scores without image URLs."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
@@ -118,7 +116,7 @@ def normalise(
         "sections": summary,
     }
     message = video.message or ("no Result in the callback" if video.result is None else None)
-    return CallbackResult.model_validate(
+    return CallbackResult.of(
         {
             "vendor": "uai-censor",
             "kind": "moderation",

@@ -2,8 +2,6 @@
 callbacks (vendor-docs/umedia-callbacks.md). Token authentication; POST /callbacks/umedia/{kind},
 or /callbacks/umedia with the kind inferred from the payload's shape."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
@@ -155,7 +153,7 @@ def normalise(
             )
         result = {"image_count": m.image_count, "flagged_image_count": len(findings)}
         judged = moderation(findings, thresholds)
-    return CallbackResult.model_validate(
+    return CallbackResult.of(
         {"vendor": "umedia", "kind": kind, "result": result, "moderation": judged, **common}
     )
 
