@@ -12,7 +12,7 @@ export AWS_DEFAULT_REGION ?= us-east-1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 APP_PATH := layers/common:functions/callback:functions/alerts:functions/retry:local
 
-.PHONY: help install run test lint typecheck template unit e2e build clean format replay-rejected bench fuzz
+.PHONY: help install run test lint typecheck template unit e2e build lock clean format replay-rejected bench fuzz
 
 help:
 	@echo "make run              local stack: API on :3000, AWS emulator on :5000, alerts on the console"
@@ -23,14 +23,15 @@ help:
 	@echo "make unit             pytest with coverage, end-to-end tests included"
 	@echo "make e2e              only the end-to-end tests against a local run"
 	@echo "make fuzz             the nothing-lost property tests, large random budget (EXAMPLES=3000)"
-	@echo "make build            sam build + bytecode, ready for sam deploy"
+	@echo "make build            sam build (arm64 wheels + bytecode) and its check, ready for sam deploy"
+	@echo "make lock             refresh the layer's lock file (hashes) after changing its requirements"
 	@echo "make bench            cold starts, warm cost, AWS calls and memory against floors"
 	@echo "make replay-rejected  re-run stored rejected callbacks (ARGS=\"--table ... [--apply]\")"
 	@echo "make format           ruff format and autofix"
 	@echo "make install          set up both venvs without running anything"
 	@echo "make clean            remove build output and caches"
 
-$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/common/requirements.lock
 	@echo "--- setting up $(VENV) ($(PYTHON))"
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
@@ -89,29 +90,41 @@ fuzz: $(VENV)/.installed
 	FUZZ_EXAMPLES=$(EXAMPLES) FUZZ_RANDOM=1 POWERTOOLS_LOG_LEVEL=CRITICAL \
 	  $(PY) -m pytest tests/unit/test_property_invariant.py -s -q -p no:cacheprovider
 
+# sam build itself ships the fast build (BuildMethod: makefile: layers/common/Makefile and
+# functions/Makefile); this target runs it and checks what it left.
 build: $(TOOLS)/.installed $(VENV)/.installed
-	@echo "--- sam build (python3.13, arm64, no Docker), then bytecode"
+	@echo "--- sam build (python3.13, arm64 wheels, bytecode; no Docker), then its check"
 	PATH="$(abspath $(TOOLS))/bin:$$PATH" sam build --template template.yaml
-	$(PY) -m compileall -q -j 0 --invalidation-mode unchecked-hash .aws-sam/build
 	$(PY) scripts/check_build.py
+
+# The layer's lock file, hashes of every wheel of each pinned version (arm64 included).
+# Run after changing layers/common/requirements.txt; `make test` checks the two agree.
+lock: $(TOOLS)/.installed
+	$(TOOLS)/bin/uv pip compile layers/common/requirements.txt --quiet --generate-hashes \
+	  --python-version 3.13 --python-platform aarch64-manylinux_2_28 --no-header \
+	  -o layers/common/requirements.lock
 
 # Cold start, warm cost, AWS calls and memory against a floor measured in the same run.
 # The functions are built exactly as `make build` does, but for this machine's architecture
 # (Lambda's arm64 wheels cannot be imported on x86_64).
 HOST_ARCH := $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86_64)
+HOST_WHEELS := $(if $(filter arm64,$(HOST_ARCH)),aarch64,x86_64)
 BENCH_BUILD := .aws-sam/bench-build
 BENCH_RUNTIME := .aws-sam/bench-runtime
-bench: $(TOOLS)/.installed $(VENV)/.installed
-	@echo "--- sam build for $(HOST_ARCH) into $(BENCH_BUILD), then bytecode"
+# what Lambda's runtime provides besides the layer: boto3 and its dependencies only
+$(BENCH_RUNTIME)/.installed: requirements-dev.txt $(VENV)/.installed
+	rm -rf $(BENCH_RUNTIME)
+	$(VENV)/bin/pip install --quiet --target $(BENCH_RUNTIME) \
+	  $$(grep -E '^(boto3|botocore)==' requirements-dev.txt)
+	$(PY) -m compileall -q -j 0 --invalidation-mode unchecked-hash $(BENCH_RUNTIME)
+	touch $@
+
+bench: $(TOOLS)/.installed $(VENV)/.installed $(BENCH_RUNTIME)/.installed
+	@echo "--- sam build for $(HOST_ARCH) into $(BENCH_BUILD) (wheels and bytecode for this machine)"
 	sed 's/arm64/$(HOST_ARCH)/g' template.yaml > .bench-template.yaml
-	PATH="$(abspath $(TOOLS))/bin:$$PATH" sam build --template .bench-template.yaml \
-	  --build-dir $(BENCH_BUILD) --cache-dir .aws-sam/bench-cache --cached >/dev/null
-	$(PY) -m compileall -q -j 0 --invalidation-mode unchecked-hash $(BENCH_BUILD)
-	@# what Lambda's runtime provides besides the layer: boto3 and its dependencies only
-	test -f $(BENCH_RUNTIME)/.installed || ( $(VENV)/bin/pip install --quiet --target $(BENCH_RUNTIME) \
-	  "$$(grep '^boto3==' requirements-dev.txt)" && \
-	  $(PY) -m compileall -q -j 0 --invalidation-mode unchecked-hash $(BENCH_RUNTIME) && \
-	  touch $(BENCH_RUNTIME)/.installed )
+	PATH="$(abspath $(TOOLS))/bin:$$PATH" LAMBDA_ARCH=$(HOST_WHEELS) sam build \
+	  --template .bench-template.yaml --build-dir $(BENCH_BUILD) --cache-dir .aws-sam/bench-cache \
+	  --cached >/dev/null
 	BENCH_BUILD=$(BENCH_BUILD) BENCH_RUNTIME=$(BENCH_RUNTIME) $(PY) bench/run.py
 
 # Re-run stored rejected callbacks through the current parser, e.g.
