@@ -75,11 +75,11 @@ template: $(TOOLS)/.installed $(VENV)/.installed
 	$(TOOLS)/bin/checkov --quiet --compact --skip-download --framework cloudformation \
 	  -f .aws-sam/variants/all-on/template.yaml
 
-unit: $(VENV)/.installed
+unit: $(VENV)/.installed $(TOOLS)/.installed
 	@echo "--- pytest (unit, handler and end-to-end)"
 	$(PY) -m pytest --cov --cov-report=term
 
-e2e: $(VENV)/.installed
+e2e: $(VENV)/.installed $(TOOLS)/.installed
 	$(PY) -m pytest -m e2e
 
 # The invariant's property tests with a larger random budget than make test's repeatable one:
