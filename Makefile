@@ -12,7 +12,8 @@ export AWS_DEFAULT_REGION ?= us-east-1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 APP_PATH := layers/common:functions/callback:functions/alerts:functions/retry:local
 
-.PHONY: help install run test lint typecheck template unit e2e build lock clean format replay-rejected bench fuzz
+.PHONY: help install run test lint typecheck template unit e2e build deploy outputs stack-env lock clean
+.PHONY: format replay-rejected bench fuzz
 
 help:
 	@echo "make run              local stack: API on :3000, AWS emulator on :5000, alerts on the console"
@@ -24,6 +25,9 @@ help:
 	@echo "make e2e              only the end-to-end tests against a local run"
 	@echo "make fuzz             the nothing-lost property tests, large random budget (EXAMPLES=3000)"
 	@echo "make build            sam build (arm64 wheels + bytecode) and its check, ready for sam deploy"
+	@echo "make deploy           build, then sam deploy the dev stack (ENV=prod for prod; REGION=, ARGS=)"
+	@echo "make outputs          the deployed stack's outputs (ENV=dev|prod)"
+	@echo "make stack-env        the outputs as shell exports: eval \"\$$(make -s stack-env)\""
 	@echo "make lock             refresh the layer's lock file (hashes) after changing its requirements"
 	@echo "make bench            cold starts, warm cost, AWS calls and memory against floors"
 	@echo "make replay-rejected  re-run stored rejected callbacks (ARGS=\"--table ... [--apply]\")"
@@ -96,6 +100,26 @@ build: $(TOOLS)/.installed $(VENV)/.installed
 	@echo "--- sam build (python3.13, arm64 wheels, bytecode; no Docker), then its check"
 	PATH="$(abspath $(TOOLS))/bin:$$PATH" sam build --template template.yaml
 	$(PY) scripts/check_build.py
+
+# Deploy with the venv's SAM CLI, stack name and region from samconfig.toml:
+#   make deploy                     the dev stack ([default]); the first deploy needs no --guided
+#   make deploy ENV=prod            [prod]
+#   make deploy ARGS="--parameter-overrides AlarmEmail=ops@example.com" REGION=eu-west-1
+ENV ?= dev
+SAM_CONFIG_ENV = $(if $(filter dev,$(ENV)),default,$(ENV))
+deploy: build
+	@echo "--- sam deploy --config-env $(SAM_CONFIG_ENV) (samconfig.toml)"
+	PATH="$(abspath $(TOOLS))/bin:$$PATH" sam deploy --config-env $(SAM_CONFIG_ENV) \
+	  $(if $(REGION),--region $(REGION)) $(ARGS)
+
+# The stack's outputs: a table, or shell variables for the docs' commands
+#   make outputs ENV=prod
+#   eval "$$(make -s stack-env ENV=prod)"
+outputs: $(VENV)/.installed
+	$(PY) scripts/stack_env.py --env $(ENV) --table
+
+stack-env: $(VENV)/.installed
+	@$(PY) scripts/stack_env.py --env $(ENV)
 
 # The layer's lock file, hashes of every wheel of each pinned version (arm64 included).
 # Run after changing layers/common/requirements.txt; `make test` checks the two agree.
