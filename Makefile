@@ -12,7 +12,7 @@ export AWS_DEFAULT_REGION ?= us-east-1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 APP_PATH := layers/common:functions/callback:functions/alerts:functions/retry:local
 
-.PHONY: help install run test lint typecheck template unit e2e build deploy outputs stack-env lock clean
+.PHONY: help install run test lint typecheck template unit e2e build deploy outputs stack-env lock cost clean
 .PHONY: format replay-rejected bench fuzz
 
 help:
@@ -29,6 +29,7 @@ help:
 	@echo "make outputs          the deployed stack's outputs (ENV=dev|prod)"
 	@echo "make stack-env        the outputs as shell exports: eval \"\$$(make -s stack-env)\""
 	@echo "make lock             refresh the layer's lock file (hashes) after changing its requirements"
+	@echo "make cost             what a million callbacks cost, from public prices and the stack's figures"
 	@echo "make bench            cold starts, warm cost, AWS calls and memory against floors"
 	@echo "make replay-rejected  re-run stored rejected callbacks (ARGS=\"--table ... [--apply]\")"
 	@echo "make format           ruff format and autofix"
@@ -120,6 +121,10 @@ outputs: $(VENV)/.installed
 
 stack-env: $(VENV)/.installed
 	@$(PY) scripts/stack_env.py --env $(ENV)
+
+# What a million callbacks cost (docs/DEPLOY.md's table; a test holds the two equal)
+cost: $(VENV)/.installed
+	@PYTHONPATH=$(APP_PATH) $(PY) scripts/cost.py
 
 # The layer's lock file, hashes of every wheel of each pinned version (arm64 included).
 # Run after changing layers/common/requirements.txt; `make test` checks the two agree.

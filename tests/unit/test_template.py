@@ -263,6 +263,17 @@ def test_the_dashboard_reads_the_metrics_the_code_emits() -> None:
     assert searched == {(",".join(dims), name) for name, dims in emitted}
 
 
+def test_the_dashboard_shows_every_function_and_queue() -> None:
+    body = RESOURCES["OpsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    text, variables = body[0], body[1]
+    for function in FUNCTIONS:
+        assert "${" + function + "}" in text, function
+    shown = {
+        v["Fn::GetAtt"][0] for v in variables.values() if isinstance(v, dict) and "Fn::GetAtt" in v
+    }
+    assert set(of_type("AWS::SQS::Queue")) <= shown
+
+
 def test_the_http_front_door_accepts_http_and_reaches_the_api_over_https_only() -> None:
     door = RESOURCES["HttpFrontDoor"]
     assert door["Condition"] == "FrontDoorOn"
