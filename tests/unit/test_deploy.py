@@ -59,3 +59,27 @@ def test_the_exports_survive_the_shell(capsys: pytest.CaptureFixture[str]) -> No
 def test_exports_name_the_stack_and_region_first() -> None:
     lines = exports("s", "r", {"HealthUrl": "https://h"}).splitlines()
     assert lines == ["export STACK=s", "export AWS_DEFAULT_REGION=r", "export HEALTH_URL=https://h"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ([], "sam deploy --config-env default"),
+        (["ENV=prod"], "sam deploy --config-env prod"),
+        (["ENV=prod", "REGION=eu-west-1", "ARGS=--guided"],
+         "sam deploy --config-env prod --region eu-west-1 --guided"),
+    ],
+)  # fmt: skip
+def test_make_deploy_builds_then_deploys_the_chosen_environment(
+    arguments: list[str], expected: str
+) -> None:
+    """`make -n` prints what `make deploy` would run, without running it (no AWS here)."""
+    done = subprocess.run(  # noqa: S603
+        ["/usr/bin/make", "-n", "deploy", *arguments],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    commands = " ".join(done.stdout.replace("\\\n", " ").split())
+    assert "sam build --template template.yaml" in commands
+    assert "scripts/check_build.py" in commands
+    assert expected in commands
+    assert commands.index("sam build") < commands.index("sam deploy")
