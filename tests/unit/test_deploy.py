@@ -4,6 +4,7 @@ outputs into the shell variables every command of docs/DEPLOY.md and docs/ALERTS
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def test_make_deploy_builds_then_deploys_the_chosen_environment(
 ) -> None:
     """`make -n` prints what `make deploy` would run, without running it (no AWS here)."""
     done = subprocess.run(  # noqa: S603
-        ["/usr/bin/make", "-n", "deploy", *arguments],
+        [shutil.which("make") or "make", "-n", "deploy", *arguments],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
     commands = " ".join(done.stdout.replace("\\\n", " ").split())
