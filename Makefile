@@ -12,7 +12,7 @@ export AWS_DEFAULT_REGION ?= us-east-1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 APP_PATH := layers/common:functions/callback:functions/alerts:functions/retry:local
 
-.PHONY: help install run test lint typecheck template unit e2e build deploy outputs stack-env lock cost clean
+.PHONY: help install run test lint typecheck template unit e2e build deploy outputs stack-env lock cost send clean
 .PHONY: format replay-rejected bench fuzz
 
 help:
@@ -30,6 +30,7 @@ help:
 	@echo "make stack-env        the outputs as shell exports: eval \"\$$(make -s stack-env)\""
 	@echo "make lock             refresh the layer's lock file (hashes) after changing its requirements"
 	@echo "make cost             what a million callbacks cost, from public prices and the stack's figures"
+	@echo "make send             send an example callback, signed like its vendor (VENDOR=, EVENT=, URL=)"
 	@echo "make bench            cold starts, warm cost, AWS calls and memory against floors"
 	@echo "make replay-rejected  re-run stored rejected callbacks (ARGS=\"--table ... [--apply]\")"
 	@echo "make format           ruff format and autofix"
@@ -121,6 +122,12 @@ outputs: $(VENV)/.installed
 
 stack-env: $(VENV)/.installed
 	@$(PY) scripts/stack_env.py --env $(ENV)
+
+# Send a vendor's example callback, signed when CALLBACK_KEYS holds its key (scripts/send.py):
+#   make send VENDOR=alibaba EVENT=ai-media-audit-complete            (to make run)
+#   make send VENDOR=volcengine EVENT=workflow-complete URL="$$VOLCENGINE_CALLBACK_URL"
+send: $(VENV)/.installed
+	@PYTHONPATH=$(APP_PATH) $(PY) scripts/send.py "$(VENDOR)" "$(EVENT)" $(if $(URL),"$(URL)")
 
 # What a million callbacks cost (docs/DEPLOY.md's table; a test holds the two equal)
 cost: $(VENV)/.installed

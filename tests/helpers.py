@@ -31,6 +31,8 @@ def callback_event(
     via: str = "query",
     headers: dict[str, str] | None = None,
     query: str = "",
+    stage_variables: dict[str, str] | None = None,
+    domain_name: str | None = None,
 ) -> dict[str, Any]:
     """A POST as API Gateway hands it to CallbackFunction."""
     if isinstance(body, dict):
@@ -42,4 +44,12 @@ def callback_event(
         headers["X-Callback-Token"] = token
     if token is not None and via == "query":
         query = f"token={token}" + (f"&{query}" if query else "")
-    return proxy_event("POST", path, query=query, headers=headers, body=body)
+    return proxy_event(
+        "POST",
+        path,
+        query=query,
+        headers=headers,
+        body=body,
+        stage_variables=stage_variables,
+        domain_name=domain_name,
+    )

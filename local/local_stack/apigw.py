@@ -53,6 +53,8 @@ def proxy_event(
     body: bytes | None = None,
     source_ip: str = "127.0.0.1",
     request_id: str | None = None,
+    stage_variables: dict[str, str] | None = None,
+    domain_name: str | None = None,
 ) -> dict[str, Any]:
     """A REST API (v1) Lambda proxy event; the body is base64, as with BinaryMediaTypes */*."""
     headers = dict(headers or {})
@@ -72,7 +74,7 @@ def proxy_event(
         "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} or None,
         "multiValueQueryStringParameters": multi_query or None,
         "pathParameters": params or None,
-        "stageVariables": None,
+        "stageVariables": stage_variables or None,
         "requestContext": {
             "resourcePath": resource,
             "httpMethod": method,
@@ -82,6 +84,7 @@ def proxy_event(
             "requestTimeEpoch": int(time.time() * 1000),
             "identity": {"sourceIp": source_ip, "userAgent": headers.get("User-Agent")},
             "protocol": "HTTP/1.1",
+            **({"domainName": domain_name} if domain_name else {}),
         },
         "body": base64.b64encode(body).decode() if body is not None else None,
         "isBase64Encoded": body is not None,

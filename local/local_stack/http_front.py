@@ -118,6 +118,12 @@ class RequestHandler(BaseHTTPRequestHandler):
     server_version = "media-callbacks-local"
     timeout = READ_TIMEOUT_SECONDS  # the socket's: no request waits forever for its body
 
+    def public_base_urls(self) -> str:
+        """What the template's stage variable holds in AWS: here, the URL the sender used (its
+        Host header) and any in PUBLIC_BASE_URLS, so signed vendors' URLs verify locally."""
+        host = self.headers.get("Host") or "127.0.0.1"
+        return ",".join(filter(None, [f"http://{host}", os.environ.get("PUBLIC_BASE_URLS", "")]))
+
     def log_message(self, format: str, *args: Any) -> None:
         return  # one console line per request is printed below instead
 
@@ -142,6 +148,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             headers=dict(self.headers.items()),
             body=body if self.command not in ("GET", "HEAD") or body else None,
             source_ip=self.client_address[0],
+            stage_variables={"publicBaseUrls": self.public_base_urls()},
         )
         with self.invoke_lock:
             try:

@@ -69,8 +69,8 @@ class LocalRun:
         return self.request("POST", url, body, {"Content-Type": "application/json"})
 
 
-def start_local_run() -> LocalRun:
-    """python -m local_stack on free ports, ready to serve."""
+def start_local_run(**extra: str) -> LocalRun:
+    """python -m local_stack on free ports, ready to serve (`extra`: more environment)."""
     env = {
         **os.environ,
         "PORT": "0",
@@ -79,6 +79,7 @@ def start_local_run() -> LocalRun:
         "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in IMPORT_ROOTS),
         "PYTHONUNBUFFERED": "1",
         "HTTP_READ_TIMEOUT_SECONDS": "2",  # a short body is answered 400 after this
+        **extra,
     }
     for name in ("AWS_ENDPOINT_URL", "TABLE_NAME", "CALLBACK_TOKEN_SECRET", "AWS_PROFILE"):
         env.pop(name, None)

@@ -20,7 +20,7 @@ from media_callbacks.observability import logger
 from media_callbacks.retry import QueueUnavailable
 from media_callbacks.settings import load_settings
 from media_callbacks.storage import StorageUnavailable
-from media_callbacks.vendors import VENDORS
+from media_callbacks.vendors import VENDORS, scheme
 
 config = load_settings()  # a bad environment fails here, at cold start
 config.require_token_source()
@@ -93,9 +93,14 @@ def _callback(vendor: str, kind: str | None) -> Response[Any]:
         return _json(413, {"status": "too_large"})
     query = raw.get("queryStringParameters") or {}
     headers = raw.get("headers") or {}
-    if not services.verifier.verify(events.presented_token(query, headers), vendor):
+    signing = scheme(vendor)
+    request = events.signed_request(raw, body) if signing else None
+    token = events.presented_token(query, headers)
+    if not services.verifier.authenticate(vendor, token, request, signing):
         count(vendor, kind, "unauthorized")
-        logger.warning("callback with a missing or wrong token", extra={"path": event.path})
+        logger.warning(
+            "callback with a missing or wrong token or signature", extra={"path": event.path}
+        )
         return _json(401, {"status": "unauthorized"})
     delivery = Delivery(
         route=f"POST {event.path}",

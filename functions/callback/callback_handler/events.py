@@ -11,6 +11,9 @@ import base64
 import binascii
 import json
 from typing import Any
+from urllib.parse import quote, urlencode
+
+from media_callbacks.signing import SignedRequest
 
 TOKEN_QUERY = "token"  # noqa: S105 (a parameter name, not a secret)
 TOKEN_HEADER = "x-callback-token"  # noqa: S105
@@ -65,6 +68,38 @@ def presented_token(query: dict[str, Any], headers: dict[str, Any]) -> str | Non
         if isinstance(value, str) and value:
             return value
     return None
+
+
+def signed_request(event: dict[str, Any], body: bytes) -> SignedRequest:
+    """The request as its sender signed it, and the public base URLs it may have used: the
+    API's own (`https://<domainName>/<stage>`) and those of the stage variable
+    `publicBaseUrls` (the front door's, custom domains')."""
+    context = event.get("requestContext") or {}
+    bases = []
+    if isinstance(context, dict) and context.get("domainName") and context.get("stage"):
+        bases.append(f"https://{context['domainName']}/{context['stage']}")
+    variables = event.get("stageVariables") or {}
+    configured = variables.get("publicBaseUrls") if isinstance(variables, dict) else None
+    if isinstance(configured, str):
+        bases += [u.strip() for u in configured.split(",") if u.strip().startswith("http")]
+    headers = event.get("headers") or {}
+    return SignedRequest(
+        method=str(event.get("httpMethod") or "POST"),
+        path=str(event.get("path") or ""),
+        query=raw_query(event.get("multiValueQueryStringParameters")),
+        headers={str(k).lower(): v for k, v in headers.items() if isinstance(v, str)},
+        body=body,
+        base_urls=tuple(bases),
+    )
+
+
+def raw_query(pairs: Any) -> str:
+    """The query string as the sender most likely wrote it (API Gateway's REST events give
+    parameters, not the raw string): each value percent-encoded, in the order received."""
+    if not isinstance(pairs, dict):
+        return ""
+    items = [(k, v) for k, values in pairs.items() for v in (values or []) if isinstance(v, str)]
+    return urlencode(items, quote_via=quote, safe="")
 
 
 def header(headers: dict[str, Any], name: str) -> str | None:

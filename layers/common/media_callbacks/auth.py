@@ -1,9 +1,11 @@
-"""The callback token: constant-time comparison against the current and the previous secret.
+"""Who may post a callback: the vendor's signature when its signing key is set, else the token,
+each compared in constant time against the current and the previous secret.
 
 The secret is either the token as plain text (every vendor shares it) or a JSON object:
-`{"token": "...", "tokens": {"<vendor id>": "..."}, ...}`; a vendor's own token, when set,
-replaces the shared one for that vendor, so a leaked UMedia URL opens no other route. Other keys
-(vendors' signing keys) are kept for the adapters that need them.
+`{"token": "...", "tokens": {"<vendor id>": "..."}, "<vendor id>": {<signing keys>}}`; a vendor's
+own token, when set, replaces the shared one for that vendor, so a leaked UMedia URL opens no
+other route. A signed vendor's section (e.g. `"alibaba": {"auth_key": "..."}`) is read by its
+adapter's scheme (media_callbacks.signing).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, NamedTuple
 from botocore.exceptions import BotoCoreError, ClientError
 
 from media_callbacks import aws
+from media_callbacks.signing import Scheme, SignedRequest
 
 CURRENT, PREVIOUS = "AWSCURRENT", "AWSPREVIOUS"
 NO_VERSION = ("ResourceNotFoundException", "InvalidRequestException")
@@ -116,6 +119,36 @@ class TokenVerifier:
             raise SecretUnavailable(f"{stage}: {exc}") from None
         self._cache[stage] = (keys, now + self.max_age)
         return keys
+
+    def authenticate(
+        self,
+        vendor: str,
+        token: str | None,
+        request: SignedRequest | None = None,
+        scheme: Scheme | None = None,
+        now: float | None = None,
+    ) -> bool:
+        """The signature when the current secret sets the vendor's signing key (the current
+        or the previous key verifies it: rotation loses no callback; a token is then not
+        enough), else the token."""
+        if scheme is None or request is None:
+            return self.verify(token, vendor)
+        current = self._section(CURRENT, vendor)
+        if not scheme.configured(current):
+            return self.verify(token, vendor)
+        now = time.time() if now is None else now
+        if scheme.valid(request, current, now):
+            return True
+        previous = self._section(PREVIOUS, vendor)
+        return scheme.configured(previous) and scheme.valid(request, previous, now)
+
+    def _section(self, stage: str, vendor: str) -> Any:
+        """The vendor's own section of the secret's version at `stage` (locally: one version)."""
+        if self.secret_id is None:
+            keys = self._static if stage == CURRENT else None
+        else:
+            keys = self._keys(stage)
+        return keys.other.get(vendor) if keys else None
 
     def verify(self, presented: str | None, vendor: str) -> bool:
         if not isinstance(presented, str) or not presented:

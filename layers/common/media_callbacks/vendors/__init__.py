@@ -15,7 +15,10 @@ from __future__ import annotations
 import importlib
 from functools import cache
 from types import ModuleType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
+
+if TYPE_CHECKING:
+    from media_callbacks.signing import Scheme
 
 
 class Vendor(NamedTuple):  # a dataclass costs ~1 ms of cold start
@@ -25,6 +28,7 @@ class Vendor(NamedTuple):  # a dataclass costs ~1 ms of cold start
     route_kinds: tuple[str, ...] = ()  # kinds of POST /callbacks/<id>/{kind}; () = no such route
     bare_route: bool = True  # POST /callbacks/<id>
     retcode_answer: bool = False  # UCloud reads {"RetCode": 0, "Message": ...} in a 2xx answer
+    signed: bool = False  # the adapter has a signature scheme (configured, valid): signing.py
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -45,6 +49,8 @@ VENDORS: dict[str, Vendor] = {
         Vendor("ctyun", "CTyun", "ctyun"),
         Vendor("uai-censor", "UAI-Censor", "uai_censor", retcode_answer=True),
         Vendor("tencent", "Tencent VOD", "tencent"),
+        Vendor("alibaba", "Alibaba Cloud VOD", "alibaba", signed=True),
+        Vendor("volcengine", "Volcengine VOD", "volcengine", signed=True),
     )
 }
 
@@ -57,3 +63,8 @@ def vendor(vendor_id: str) -> Vendor | None:
 def adapter(vendor_id: str) -> ModuleType:
     """The vendor's adapter module, imported on first use."""
     return importlib.import_module(f"media_callbacks.vendors.{VENDORS[vendor_id].module}")
+
+
+def scheme(vendor_id: str) -> Scheme | None:
+    """The vendor's signature scheme (its adapter module), or None for a token-only vendor."""
+    return cast("Scheme", adapter(vendor_id)) if VENDORS[vendor_id].signed else None

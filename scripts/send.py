@@ -1,0 +1,76 @@
+"""Send a vendor's example callback, signed as the vendor signs it, to the local run or a deployed
+URL, and print the answer: a way to try signing before turning it on in the vendor's console.
+
+    make send VENDOR=alibaba EVENT=ai-media-audit-complete
+    make send VENDOR=volcengine EVENT=workflow-complete URL="$VOLCENGINE_CALLBACK_URL"
+
+EVENT names a file of events/<VENDOR>/. URL defaults to the local run's route
+(http://127.0.0.1:3000/callbacks/<VENDOR>). The keys come from CALLBACK_KEYS, the callback
+secret's JSON form (`{"alibaba": {"auth_key": "..."}}`); with none for the vendor, or for a
+vendor that does not sign, the callback carries TOKEN (default `local-dev-token`) instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def headers_for(vendor: str, url: str, body: bytes, keys: dict[str, object]) -> dict[str, str]:
+    """The vendor's signature headers when CALLBACK_KEYS holds its key, else none."""
+    from media_callbacks.vendors import scheme
+
+    signing = scheme(vendor)
+    section = keys.get(vendor)
+    if signing is None or not signing.configured(section):
+        return {}
+    return signing.sign(url, body, section, time.time())
+
+
+def with_token(url: str, token: str) -> str:
+    return url + ("&" if urlsplit(url).query else "?") + f"token={token}"
+
+
+def send(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def main(vendor: str, event: str, url: str | None) -> int:
+    from media_callbacks.vendors import VENDORS
+
+    if vendor not in VENDORS:
+        raise SystemExit(f"VENDOR: one of {', '.join(VENDORS)}")
+    path = ROOT / "events" / vendor / f"{event}.json"
+    if not path.is_file():
+        names = ", ".join(sorted(p.stem for p in path.parent.glob("*.json")))
+        raise SystemExit(f"EVENT: no events/{vendor}/{event}.json; one of {names}")
+    body = path.read_bytes()
+    url = url or f"http://127.0.0.1:{os.environ.get('PORT', '3000')}/callbacks/{vendor}"
+    keys = json.loads(os.environ.get("CALLBACK_KEYS") or "{}")
+    headers = headers_for(vendor, url, body, keys)
+    if not headers:
+        url = with_token(url, os.environ.get("TOKEN") or "local-dev-token")
+    signed = "signed" if headers else "with the token"
+    print(f"POST {urlsplit(url)._replace(query='').geturl()} ({signed}, {len(body)} bytes)")
+    status, answer = send(url, body, {"Content-Type": "application/json", **headers})
+    print(f"{status} {answer}")
+    return 0 if status < 400 else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        raise SystemExit("usage: send.py VENDOR EVENT [URL]")
+    sys.exit(main(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None))
