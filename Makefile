@@ -30,7 +30,7 @@ help:
 	@echo "make stack-env        the outputs as shell exports: eval \"\$$(make -s stack-env)\""
 	@echo "make lock             refresh the layer's lock file (hashes) after changing its requirements"
 	@echo "make cost             what a million callbacks cost, from public prices and the stack's figures"
-	@echo "make send             send an example callback, signed like its vendor (VENDOR=, EVENT=, URL=)"
+	@echo "make send             send an example callback, signed like its vendor (VENDOR=, EVENT=, KIND=, URL=)"
 	@echo "make bench            cold starts, warm cost, AWS calls and memory against floors"
 	@echo "make replay-rejected  re-run stored rejected callbacks (ARGS=\"--table ... [--apply]\")"
 	@echo "make format           ruff format and autofix"
@@ -125,9 +125,11 @@ stack-env: $(VENV)/.installed
 
 # Send a vendor's example callback, signed when CALLBACK_KEYS holds its key (scripts/send.py):
 #   make send VENDOR=alibaba EVENT=ai-media-audit-complete            (to make run)
+#   make send VENDOR=qiniu KIND=censor EVENT=censor
 #   make send VENDOR=volcengine EVENT=workflow-complete URL="$$VOLCENGINE_CALLBACK_URL"
 send: $(VENV)/.installed
-	@PYTHONPATH=$(APP_PATH) $(PY) scripts/send.py "$(VENDOR)" "$(EVENT)" $(if $(URL),"$(URL)")
+	@PYTHONPATH=$(APP_PATH) $(PY) scripts/send.py "$(VENDOR)" "$(EVENT)" \
+	  $(if $(KIND),--kind "$(KIND)") $(if $(URL),--url "$(URL)")
 
 # What a million callbacks cost (docs/DEPLOY.md's table; a test holds the two equal)
 cost: $(VENV)/.installed

@@ -161,8 +161,13 @@ VENDOR_CALLBACKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # signed: the emulator's secret holds their keys, so the signature is required and checked
     "alibaba": ("/callbacks/alibaba", "alibaba/ai-media-audit-complete", ("JobId",)),
     "volcengine": ("/callbacks/volcengine", "volcengine/workflow-complete", ("Data", "Vid")),
+    "qiniu": ("/callbacks/qiniu/censor", "qiniu/censor", ("id",)),
 }
-SIGNING_KEYS = {"alibaba": {"auth_key": "benchAuthKey"}, "volcengine": {"private_key": "benchKey"}}
+SIGNING_KEYS = {
+    "alibaba": {"auth_key": "benchAuthKey"},
+    "volcengine": {"private_key": "benchKey"},
+    "qiniu": {"access_key": "benchAK", "secret_key": "benchSK"},
+}
 SECRET = json.dumps({"token": TOKEN, **SIGNING_KEYS})
 API_DOMAIN = "bench.execute-api.us-east-1.amazonaws.com"  # the event's; its URL is signed
 

@@ -2,16 +2,18 @@
 URL, and print the answer: a way to try signing before turning it on in the vendor's console.
 
     make send VENDOR=alibaba EVENT=ai-media-audit-complete
+    make send VENDOR=qiniu KIND=censor EVENT=censor
     make send VENDOR=volcengine EVENT=workflow-complete URL="$VOLCENGINE_CALLBACK_URL"
 
 EVENT names a file of events/<VENDOR>/. URL defaults to the local run's route
-(http://127.0.0.1:3000/callbacks/<VENDOR>). The keys come from CALLBACK_KEYS, the callback
+(http://127.0.0.1:3000/callbacks/<VENDOR>[/<KIND>]). The keys come from CALLBACK_KEYS, the callback
 secret's JSON form (`{"alibaba": {"auth_key": "..."}}`); with none for the vendor, or for a
 vendor that does not sign, the callback carries TOKEN (default `local-dev-token`) instead.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -48,17 +50,22 @@ def send(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
         return error.code, error.read().decode("utf-8", "replace")
 
 
-def main(vendor: str, event: str, url: str | None) -> int:
+def main(vendor: str, event: str, url: str | None, kind: str | None = None) -> int:
     from media_callbacks.vendors import VENDORS
 
     if vendor not in VENDORS:
         raise SystemExit(f"VENDOR: one of {', '.join(VENDORS)}")
+    kinds = VENDORS[vendor].route_kinds
+    allowed = (*kinds, None) if VENDORS[vendor].bare_route else kinds
+    if url is None and (kind or None) not in allowed:
+        raise SystemExit(f"KIND: {' or '.join(kinds) or 'none'} for {vendor}")
     path = ROOT / "events" / vendor / f"{event}.json"
     if not path.is_file():
         names = ", ".join(sorted(p.stem for p in path.parent.glob("*.json")))
         raise SystemExit(f"EVENT: no events/{vendor}/{event}.json; one of {names}")
     body = path.read_bytes()
-    url = url or f"http://127.0.0.1:{os.environ.get('PORT', '3000')}/callbacks/{vendor}"
+    route = f"/callbacks/{vendor}" + (f"/{kind}" if kind else "")
+    url = url or f"http://127.0.0.1:{os.environ.get('PORT', '3000')}{route}"
     keys = json.loads(os.environ.get("CALLBACK_KEYS") or "{}")
     headers = headers_for(vendor, url, body, keys)
     if not headers:
@@ -71,6 +78,10 @@ def main(vendor: str, event: str, url: str | None) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 3:
-        raise SystemExit("usage: send.py VENDOR EVENT [URL]")
-    sys.exit(main(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("vendor")
+    parser.add_argument("event", help="a file name of events/<vendor>/, without .json")
+    parser.add_argument("--kind", help="the route's kind, for vendors that have one")
+    parser.add_argument("--url", help="default: the local run's route")
+    args = parser.parse_args()
+    sys.exit(main(args.vendor, args.event, args.url, args.kind))

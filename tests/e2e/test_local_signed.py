@@ -17,7 +17,11 @@ from .conftest import IMPORT_ROOTS, ROOT, TOKEN, LocalRun, start_local_run, stop
 
 pytestmark = pytest.mark.e2e
 
-KEYS = {"alibaba": {"auth_key": "alibabaKey123"}, "volcengine": {"private_key": "volcKey456"}}
+KEYS = {
+    "alibaba": {"auth_key": "alibabaKey123"},
+    "volcengine": {"private_key": "volcKey456"},
+    "qiniu": {"access_key": "qiniuAK", "secret_key": "qiniuSK"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +38,9 @@ def send(run: LocalRun, vendor: str, event: str, keys: Mapping[str, Any]) -> tup
         "CALLBACK_KEYS": json.dumps(keys),
         "TOKEN": TOKEN,
     }
-    url = f"{run.api}/callbacks/{vendor}"
+    url = f"{run.api}/callbacks/{vendor}" + ("/censor" if vendor == "qiniu" else "")
     done = subprocess.run(  # noqa: S603 (the project's own script)
-        [sys.executable, "scripts/send.py", vendor, event, url],
+        [sys.executable, "scripts/send.py", vendor, event, "--url", url],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     return done.returncode, done.stdout
@@ -44,7 +48,11 @@ def send(run: LocalRun, vendor: str, event: str, keys: Mapping[str, Any]) -> tup
 
 @pytest.mark.parametrize(
     ("vendor", "event"),
-    [("alibaba", "ai-media-audit-complete"), ("volcengine", "workflow-complete")],
+    [
+        ("alibaba", "ai-media-audit-complete"),
+        ("volcengine", "workflow-complete"),
+        ("qiniu", "censor"),
+    ],
 )
 def test_make_send_signs_like_the_vendor_and_the_local_run_stores_it(
     signed_run: LocalRun, vendor: str, event: str

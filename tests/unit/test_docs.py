@@ -65,3 +65,24 @@ def test_make_help_lists_every_target() -> None:
     phony = {t for line in re.findall(r"^\.PHONY: (.*)$", makefile, re.M) for t in line.split()}
     helped = set(re.findall(r'@echo "make (\S+)', makefile))
     assert phony - {"help"} <= helped
+
+
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens."""
+    text = re.sub(r"[`*_]", "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def test_every_link_to_a_section_finds_its_heading() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    anchors = {
+        page.name: {slug(h) for h in re.findall(r"^#+ (.*)$", page.read_text(), re.MULTILINE)}
+        for page in pages
+    }
+    broken = []
+    for page in pages:
+        for target, anchor in re.findall(r"\]\(([\w./]*?)#([\w-]+)\)", page.read_text()):
+            name = Path(target).name if target else page.name
+            if anchor not in anchors.get(name, set()):
+                broken.append(f"{page.name}: {target}#{anchor}")
+    assert not broken

@@ -16,6 +16,9 @@ def check_route(vendor_id: str, kind: str | None) -> None:
     found = vendor(vendor_id)
     if found is None:
         raise RejectedPayload(f"vendor: unknown vendor {vendor_id[:40]!r}")
+    if kind is None and not found.bare_route:
+        routes = " or ".join(f"/callbacks/{found.id}/{k}" for k in found.route_kinds)
+        raise RejectedPayload(f"kind: {found.name} callbacks need a kind in the path: {routes}")
     if kind is not None and kind not in found.route_kinds:
         if not found.route_kinds:
             raise RejectedPayload(f"kind: {found.name} callbacks take no kind in the path")

@@ -51,6 +51,9 @@ VENDORS: dict[str, Vendor] = {
         Vendor("tencent", "Tencent VOD", "tencent"),
         Vendor("alibaba", "Alibaba Cloud VOD", "alibaba", signed=True),
         Vendor("volcengine", "Volcengine VOD", "volcengine", signed=True),
+        Vendor(
+            "qiniu", "Qiniu", "qiniu", route_kinds=("pfop", "censor"), bare_route=False, signed=True
+        ),
     )
 }
 
