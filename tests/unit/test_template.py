@@ -395,3 +395,14 @@ def test_a_slow_table_still_leaves_time_to_queue_the_callback() -> None:
     timeout = FUNCTIONS["CallbackFunction"]["Properties"]["Timeout"]
     assert 3 * worst_case_seconds() < timeout - 2
     assert timeout < 29
+
+
+def test_signed_vendors_learn_the_front_door_and_custom_domains_from_a_stage_variable() -> None:
+    """The function cannot name the distribution in its environment (a cycle): the stage
+    variable `publicBaseUrls` carries it, with the PublicBaseUrls parameter's custom domains."""
+    variables = RESOURCES["CallbackApi"]["Properties"]["Variables"]["publicBaseUrls"]["Fn::Join"]
+    separator, (front_door, custom) = variables
+    assert separator == ","
+    assert front_door["Fn::If"][0] == "FrontDoorOn"
+    assert front_door["Fn::If"][1] == {"Fn::Sub": "http://${HttpFrontDoor.DomainName}"}
+    assert custom == {"Ref": "PublicBaseUrls"}
