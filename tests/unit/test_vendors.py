@@ -76,3 +76,27 @@ def test_a_cold_start_loads_no_adapter_and_a_callback_only_its_own() -> None:
         "normalise('umedia', 'transcode', event_json('umedia/transcode'), DEFAULT_THRESHOLDS)"
     )
     assert imported_adapters(serve) == ["media_callbacks.vendors.umedia"]
+
+
+@pytest.mark.parametrize(
+    "module", ["callback_handler.app", "alert_handler.app", "retry_handler.app"]
+)
+def test_a_cold_start_freezes_what_it_built_and_leaves_the_collector_on(module: str) -> None:
+    """Each app.py turns the cyclic collector off while it imports, then freezes the cold
+    start's objects and turns it back on (docs/PERFORMANCE.md)."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in (
+            "layers/common", "functions/callback", "functions/alerts", "functions/retry")),
+        "TABLE_NAME": "media-callbacks", "CALLBACK_TOKEN": "t", "CALLBACK_TOKEN_SECRET": "",
+        "ALERT_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:t",
+        "INGEST_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }  # fmt: skip
+    probe = f"import gc, {module}\nprint(gc.isenabled(), gc.get_freeze_count())"
+    done = subprocess.run(  # noqa: S603 (this interpreter, our own probe)
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    enabled, frozen = done.stdout.split()
+    assert enabled == "True"
+    assert int(frozen) > 10_000  # the libraries' and our modules' objects

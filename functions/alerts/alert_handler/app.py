@@ -8,6 +8,10 @@ elsewhere fails and is retried.
 
 from __future__ import annotations
 
+import gc
+
+gc.disable()  # no cyclic collection while the cold start imports: see the end of this module
+
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (
@@ -47,3 +51,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )
+
+
+# The cold start's objects (modules, classes, models) live as long as the container: freeze them,
+# so that no collection scans them again, and collect from here on. Together with gc.disable()
+# above this takes about 30 ms off a cold start (docs/PERFORMANCE.md).
+gc.freeze()
+gc.enable()

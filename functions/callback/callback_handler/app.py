@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+
+gc.disable()  # no cyclic collection while the cold start imports: see the end of this module
+
 import os
 from typing import Any
 from urllib.parse import unquote
@@ -156,3 +160,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if LOG_EVENT:
         logger.info(events.redacted(event))
     return app.resolve(event, context)
+
+
+# The cold start's objects (modules, classes, models) live as long as the container: freeze them,
+# so that no collection scans them again, and collect from here on. Together with gc.disable()
+# above this takes about 30 ms off a cold start (docs/PERFORMANCE.md).
+gc.freeze()
+gc.enable()
