@@ -1,0 +1,163 @@
+"""The evidence fetcher refuses hostile URLs: each rule of issue 13 against a local HTTP server
+(allowed explicitly, as only the local run may) and stubbed DNS answers."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+
+import pytest
+
+from media_callbacks.fetch import MAX_REDIRECTS, Refused, fetch, public
+
+JPEG = b"\xff\xd8\xff\xe0" + b"frame" * 100
+LOCAL = ("127.0.0.1",)
+
+
+class Images(BaseHTTPRequestHandler):
+    seen: ClassVar[list[tuple[str, str | None]]] = []
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def do_GET(self) -> None:
+        Images.seen.append((self.path, self.headers.get("Host")))
+        routes: dict[str, Callable[[], None]] = {
+            "/frame.jpg": lambda: self.answer(200, JPEG, "image/jpeg"),
+            "/page": lambda: self.answer(200, b"<html></html>", "text/html; charset=utf-8"),
+            "/untyped": lambda: self.answer(200, JPEG, None),
+            "/big": lambda: self.answer(200, b"x" * 2048, "image/png"),
+            "/exact": lambda: self.answer(200, b"x" * 1024, "image/png"),
+            "/slow": self.slow,
+            "/gone": lambda: self.answer(404, b"", "text/plain"),
+            "/expired": lambda: self.answer(403, b"", "text/plain"),
+            "/to-metadata": lambda: self.redirect("http://169.254.169.254/latest/meta-data/"),
+            "/to-ftp": lambda: self.redirect("ftp://example.com/frame.jpg"),
+        }
+        route = routes.get(self.path)
+        if route is not None:
+            route()
+        elif self.path.startswith("/hop/"):
+            left = int(self.path.rsplit("/", 1)[1])
+            self.redirect(f"/hop/{left - 1}" if left else "/frame.jpg")
+        else:
+            self.answer(404, b"", "text/plain")
+
+    def answer(self, status: int, body: bytes, content_type: str | None) -> None:
+        self.send_response(status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def redirect(self, location: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def slow(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", "10")
+        self.end_headers()
+        self.wfile.flush()
+        time.sleep(1.5)
+        self.wfile.write(b"x" * 10)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Images)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def reason(url: str, **kwargs: Any) -> str:
+    with pytest.raises(Refused) as caught:
+        fetch(url, **kwargs)
+    return caught.value.reason
+
+
+def dns(*addresses: str) -> Any:
+    def resolve(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in addresses]
+
+    return resolve
+
+
+def test_an_image_is_fetched_with_its_type_and_hash(server: str) -> None:
+    got = fetch(f"{server}/frame.jpg", allowed=LOCAL)
+    assert (got.content_type, got.body, len(got.sha256)) == ("image/jpeg", JPEG, 64)
+    assert Images.seen[-1] == ("/frame.jpg", server.removeprefix("http://"))  # the Host sent
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://example.com/frame.jpg", "file:///etc/passwd", "gopher://x/", "//no-scheme/x"]
+)
+def test_only_http_and_https(url: str) -> None:
+    assert reason(url) == "not http(s)"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+     "0.0.0.0",  # noqa: S104 (an address refused, not one bound)
+     "224.0.0.1", "::1", "fe80::1", "fd00:ec2::254", "::ffff:127.0.0.1", "ff02::1"],
+)  # fmt: skip
+def test_no_private_loopback_link_local_metadata_or_multicast_address(address: str) -> None:
+    assert not public(address)
+    assert reason("http://cdn.example.com/frame.jpg", resolve=dns(address)) == "private address"
+
+
+def test_every_address_of_a_host_must_be_public() -> None:
+    assert public("93.184.216.34")
+    resolve = dns("93.184.216.34", "10.0.0.1")  # a rebinding answer hidden among public ones
+    assert reason("http://cdn.example.com/frame.jpg", resolve=resolve) == "private address"
+
+
+def test_a_private_address_is_refused_before_any_request(server: str) -> None:
+    before = len(Images.seen)
+    assert reason(f"{server}/frame.jpg") == "private address"  # 127.0.0.1 without the local opt-in
+    assert len(Images.seen) == before
+
+
+def test_an_unresolvable_host_is_refused() -> None:
+    def fail(*_: Any, **__: Any) -> list[tuple[Any, ...]]:
+        raise socket.gaierror("Name or service not known")
+
+    assert reason("http://no-such-host.invalid/x.jpg", resolve=fail) == "unresolvable host"
+
+
+def test_redirects_are_followed_three_times_and_checked_each_time(server: str) -> None:
+    assert fetch(f"{server}/hop/{MAX_REDIRECTS - 1}", allowed=LOCAL).body == JPEG
+    assert reason(f"{server}/hop/{MAX_REDIRECTS}", allowed=LOCAL) == "too many redirects"
+    assert reason(f"{server}/to-metadata", allowed=LOCAL) == "private address"
+    assert reason(f"{server}/to-ftp", allowed=LOCAL) == "not http(s)"
+
+
+def test_size_is_capped(server: str) -> None:
+    assert len(fetch(f"{server}/exact", allowed=LOCAL, max_bytes=1024).body) == 1024
+    assert reason(f"{server}/big", allowed=LOCAL, max_bytes=1024) == "too large"
+
+
+def test_only_images(server: str) -> None:
+    assert reason(f"{server}/page", allowed=LOCAL) == "not an image"
+    assert reason(f"{server}/untyped", allowed=LOCAL) == "not an image"
+
+
+def test_a_slow_answer_times_out(server: str) -> None:
+    started = time.monotonic()
+    assert reason(f"{server}/slow", allowed=LOCAL, timeout=0.5) == "timeout"
+    assert time.monotonic() - started < 1.4
+
+
+def test_gone_and_expired_frames_say_so(server: str) -> None:
+    assert reason(f"{server}/gone", allowed=LOCAL) == "404"
+    assert reason(f"{server}/expired", allowed=LOCAL) == "403"
