@@ -1,0 +1,119 @@
+"""Evidence: the frames of a flagged result kept in S3 before the vendor's URLs expire (issue 13).
+
+For each flagged finding (suggestion review or block) of one result revision, the frame is
+fetched (media_callbacks.fetch: hostile URLs refused) and stored at
+`evidence/<vendor>/<task_id>/<revision>/<n>.<ext>`, n being the finding's index, with its source
+URL, sha256, content type and fetch time as object metadata. The result item then records, per
+finding, `{"key": ...}` or `{"reason": ...}` in `evidence`, with `evidence_prefix` (an s3://
+URI), for that revision only: a newer revision keeps its own. A revision whose evidence is
+recorded is not fetched again (a retried batch, or the stream record of the recording itself).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+from collections.abc import Callable, Collection
+from typing import Any
+from urllib.parse import quote
+
+from media_callbacks.fetch import Fetched, Refused, fetch
+from media_callbacks.items import from_dynamodb, to_dynamodb
+
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
+              "image/bmp": "bmp", "image/tiff": "tiff", "image/heic": "heic"}  # fmt: skip
+FLAGGED = frozenset({"review", "block"})
+MAX_METADATA_URL = 1024  # S3 user metadata is at most 2 KB in all
+
+Fetcher = Callable[..., Fetched]
+
+
+def prefix(vendor: str, task_id: str, revision: int) -> str:
+    """The result revision's folder; a task id's `/` and `#` are percent-encoded."""
+    return f"evidence/{vendor}/{quote(task_id, safe='')}/{revision}/"
+
+
+def extension(content_type: str) -> str:
+    return EXTENSIONS.get(content_type) or quote(content_type.removeprefix("image/"), safe="")
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class Collector:
+    """Fetches and stores one result revision's frames and records them on the item."""
+
+    def __init__(
+        self,
+        *,
+        bucket: str,
+        table: str,
+        s3: Any,
+        dynamodb: Any,
+        fetcher: Fetcher = fetch,
+        allowed: Collection[str] = (),
+        clock: Callable[[], str] = _now,
+    ) -> None:
+        self.bucket, self.table = bucket, table
+        self.s3, self.dynamodb = s3, dynamodb
+        self.fetcher, self.allowed, self.clock = fetcher, allowed, clock
+
+    def collect(self, image: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """The outcome per finding, recorded on the item; None when this revision already has
+        its evidence (or is no longer the item's revision)."""
+        key = {"pk": image["pk"], "sk": image["sk"]}
+        revision = int(image["revision"])
+        if self._recorded(key, revision):
+            return None
+        folder = prefix(str(image["vendor"]), str(image["task_id"]), revision)
+        findings = (image.get("moderation") or {}).get("findings") or []
+        outcomes = [self._keep(folder, n, finding) for n, finding in enumerate(findings)]
+        self._record(key, revision, f"s3://{self.bucket}/{folder}", outcomes)
+        return outcomes
+
+    def _recorded(self, key: dict[str, str], revision: int) -> bool:
+        found = self.dynamodb.get_item(
+            TableName=self.table, Key=to_dynamodb(key)["M"], ConsistentRead=True,
+            ProjectionExpression="revision, evidence",
+        ).get("Item")  # fmt: skip
+        item = from_dynamodb(found) if found else {}
+        return "evidence" in item or int(item.get("revision", revision)) != revision
+
+    def _keep(self, folder: str, n: int, finding: dict[str, Any]) -> dict[str, Any]:
+        if finding.get("suggestion") not in FLAGGED:
+            return {"reason": "not flagged"}
+        url = finding.get("image_url")
+        if not url:
+            return {"reason": "no frame URL"}
+        try:
+            frame = self.fetcher(url, allowed=self.allowed)
+        except Refused as refused:
+            return {"reason": refused.reason}
+        key = f"{folder}{n}.{extension(frame.content_type)}"
+        self.s3.put_object(
+            Bucket=self.bucket, Key=key, Body=frame.body, ContentType=frame.content_type,
+            ChecksumSHA256=_b64_sha256(frame.sha256),
+            Metadata={"source-url": quote(url, safe=":/?#[]@!$&'()*+,;=%")[:MAX_METADATA_URL],
+                      "sha256": frame.sha256, "fetched-at": self.clock()},
+        )  # fmt: skip
+        return {"key": key, "sha256": frame.sha256}
+
+    def _record(
+        self, key: dict[str, str], revision: int, uri: str, outcomes: list[dict[str, Any]]
+    ) -> None:
+        try:
+            self.dynamodb.update_item(
+                TableName=self.table, Key=to_dynamodb(key)["M"],
+                UpdateExpression="SET evidence = :e, evidence_prefix = :p",
+                ConditionExpression="revision = :r AND attribute_not_exists(evidence)",
+                ExpressionAttributeValues={":e": to_dynamodb(outcomes), ":p": {"S": uri},
+                                           ":r": {"N": str(revision)}},
+            )  # fmt: skip
+        except self.dynamodb.exceptions.ConditionalCheckFailedException:
+            return  # a newer revision arrived meanwhile, or another delivery recorded it
+
+
+def _b64_sha256(hex_digest: str) -> str:
+    """S3 checks the body against this: a frame is stored exactly as fetched."""
+    return base64.b64encode(bytes.fromhex(hex_digest)).decode()
