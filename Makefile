@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-APP_PATH := layers/common:functions/callback:functions/alerts:functions/retry:local
+APP_PATH := layers/common:functions/callback:functions/alerts:functions/retry:functions/evidence:local
 
 .PHONY: help install run test lint typecheck template unit e2e build deploy outputs stack-env lock cost send clean
 .PHONY: format replay-rejected bench fuzz

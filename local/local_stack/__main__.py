@@ -90,6 +90,7 @@ def main() -> None:
 
     # Imported after the environment is in place, as Lambda imports them at cold start.
     import alert_handler.app as alerts
+    import evidence_handler.app as evidence
     import retry_handler.app as retries
     from callback_handler.app import lambda_handler
 
@@ -111,6 +112,20 @@ def main() -> None:
         table=(client("dynamodb", endpoint), resources.table_name),
     )
     mapping.start()
+    evidence_mapping = StreamMapping(
+        streams_client=client("dynamodbstreams", endpoint),
+        sqs_client=client("sqs", endpoint),
+        stream_arn=resources.stream_arn,
+        handler=evidence.lambda_handler,
+        mapping=stream_mapping("EvidenceFunction"),
+        on_failure_queue_url=resources.evidence_dlq_url,
+        on_dead_letter=lambda m: console(
+            "evidence record sent to the dead-letter queue after its retries: "
+            + json.dumps(m["DDBStreamBatchInfo"])
+        ),
+        table=(client("dynamodb", endpoint), resources.table_name),
+    )
+    evidence_mapping.start()
     retry_mapping = QueueMapping(
         sqs_client=client("sqs", endpoint),
         queue_url=resources.retry_queue_url,
@@ -124,6 +139,7 @@ def main() -> None:
     console(f"  alerts queue {ALERT_QUEUE_NAME}: {resources.alert_queue_url}")
     console(f"  alert dead letters: {resources.alert_dlq_url}")
     console(f"  retry queue: {resources.retry_queue_url} (dead letters: {resources.retry_dlq_url})")
+    console(f"  evidence bucket: {resources.evidence_bucket} (frames from 127.0.0.1 allowed)")
     console(f"callback API  {api}  (token: {shown})")
     console(
         f'  try: curl -s -X POST "{api}/callbacks/umedia/transcode?token={shown}" '
@@ -137,6 +153,7 @@ def main() -> None:
     stop.wait()
     console("stopping")
     mapping.stop()
+    evidence_mapping.stop()
     retry_mapping.stop()
     http.shutdown()
     moto.stop()

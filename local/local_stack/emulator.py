@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,8 @@ ALERT_DLQ_NAME = "media-callbacks-alert-dlq"
 SECRET_NAME = "media-callbacks/callback-token"
 RETRY_QUEUE_NAME = "media-callbacks-ingest-retry"
 RETRY_DLQ_NAME = "media-callbacks-ingest-retry-dlq"
+EVIDENCE_BUCKET = "media-callbacks-evidence"
+EVIDENCE_DLQ_NAME = "media-callbacks-evidence-dlq"
 
 # moto accepts any credentials; fixed fake ones keep every client pointed at the emulator.
 FAKE_CREDENTIALS = {
@@ -47,6 +50,8 @@ class Resources:
     secret_arn: str
     retry_queue_url: str
     retry_dlq_url: str
+    evidence_bucket: str = EVIDENCE_BUCKET
+    evidence_dlq_url: str = ""
 
 
 def client(service: str, endpoint: str) -> Any:
@@ -112,6 +117,8 @@ def create_resources(endpoint: str, token: str) -> Resources:
     secret_arn = client("secretsmanager", endpoint).create_secret(
         Name=SECRET_NAME, SecretString=token
     )["ARN"]
+    client("s3", endpoint).create_bucket(Bucket=EVIDENCE_BUCKET)
+    evidence_dlq_url = sqs.create_queue(QueueName=EVIDENCE_DLQ_NAME)["QueueUrl"]
     return Resources(
         endpoint=endpoint,
         table_name=TABLE_NAME,
@@ -122,6 +129,7 @@ def create_resources(endpoint: str, token: str) -> Resources:
         secret_arn=secret_arn,
         retry_queue_url=retry_url,
         retry_dlq_url=retry_dlq_url,
+        evidence_dlq_url=evidence_dlq_url,
     )
 
 
@@ -134,6 +142,9 @@ def function_environment(resources: Resources, **extra: str) -> dict[str, str]:
         "CALLBACK_TOKEN_SECRET": resources.secret_arn,
         "ALERT_TOPIC_ARN": resources.topic_arn,
         "INGEST_QUEUE_URL": resources.retry_queue_url,
+        "EVIDENCE_BUCKET": resources.evidence_bucket,
+        # the local run only: frames served from this machine may be kept (tests, demos)
+        "EVIDENCE_ALLOW_ADDRESSES": os.environ.get("EVIDENCE_ALLOW_ADDRESSES", "127.0.0.1"),
         "POWERTOOLS_SERVICE_NAME": "media-callbacks",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",

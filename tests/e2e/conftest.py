@@ -26,6 +26,7 @@ IMPORT_ROOTS = (
     "functions/callback",
     "functions/alerts",
     "functions/retry",
+    "functions/evidence",
     "local",
 )
 

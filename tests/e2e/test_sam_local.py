@@ -82,7 +82,9 @@ def shipped(name: str) -> str:
 
 
 def test_every_function_gets_the_emulator_and_its_resources(sam_env: dict[str, Any]) -> None:
-    assert set(sam_env) == {"CallbackFunction", "AlertFunction", "IngestRetryFunction"}
+    assert set(sam_env) == {
+        "CallbackFunction", "AlertFunction", "IngestRetryFunction", "EvidenceFunction",
+    }  # fmt: skip
     for env in sam_env.values():
         assert env["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
         assert env["TABLE_NAME"] == "media-callbacks"

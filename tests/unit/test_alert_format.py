@@ -141,3 +141,12 @@ def test_an_alert_with_long_frame_urls_still_fits_one_sns_message(urls: int, sou
     assert 0 < len(sent["findings"]) <= 100 or source > 100_000
     if urls == 50:
         assert len(sent["findings"]) == 100  # nothing shed when it fits
+
+
+def test_the_alert_names_where_its_frames_are_kept() -> None:
+    alert = build_alert(image(task_id="a/b#1", revision=3), "media-callbacks-evidence")
+    prefix = "s3://media-callbacks-evidence/evidence/umedia/a%2Fb%231/3/"
+    assert alert["evidence_prefix"] == prefix
+    assert f"Evidence:   {prefix}" in email_text(alert)
+    assert build_alert(image())["evidence_prefix"] is None  # no bucket configured
+    assert "Evidence:" not in email_text(build_alert(image()))

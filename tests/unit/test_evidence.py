@@ -13,9 +13,10 @@ import pytest
 from conftest import TABLE
 from helpers import event_json
 from media_callbacks.body import canonical_sha256
-from media_callbacks.evidence import Collector, prefix
+from media_callbacks.evidence import Collector
 from media_callbacks.fetch import Fetched, Refused
 from media_callbacks.items import from_dynamodb
+from media_callbacks.keys import evidence_prefix as prefix
 from media_callbacks.keys import result_key
 from media_callbacks.normalise import normalise
 from media_callbacks.storage import ResultStore

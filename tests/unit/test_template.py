@@ -252,9 +252,11 @@ def test_the_dashboard_reads_the_metrics_the_code_emits() -> None:
 
     emitted = _emitted(lambda: count_callback("umedia", "transcode", "stored"))
     emitted |= _emitted(lambda: count("Alerts", Vendor="umedia", Suggestion="block"))
+    emitted |= _emitted(lambda: count("EvidenceFrames", 2, Vendor="umedia", Outcome="kept"))
     assert emitted == {
         ("Callbacks", ("service", "Vendor", "Kind", "Outcome")),
         ("Alerts", ("service", "Vendor", "Suggestion")),
+        ("EvidenceFrames", ("service", "Vendor", "Outcome")),
     }
     body = RESOURCES["OpsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
     text, variables = body[0], body[1]
@@ -341,6 +343,7 @@ def test_a_256_kib_body_that_does_not_compress_fits_the_retry_queue() -> None:
         ("AlertFunction", ["ALERT#*"]),
         ("CallbackFunction", ["TASK#*", "REJECTED#*"]),
         ("IngestRetryFunction", ["TASK#*", "REJECTED#*"]),
+        ("EvidenceFunction", ["TASK#*"]),
     ],
 )
 def test_each_function_reaches_only_its_own_keys(name: str, prefixes: list[str]) -> None:
@@ -406,3 +409,30 @@ def test_signed_vendors_learn_the_front_door_and_custom_domains_from_a_stage_var
     assert front_door["Fn::If"][0] == "FrontDoorOn"
     assert front_door["Fn::If"][1] == {"Fn::Sub": "http://${HttpFrontDoor.DomainName}"}
     assert custom == {"Ref": "PublicBaseUrls"}
+
+
+def test_the_evidence_bucket_is_private_encrypted_versioned_tls_only_and_kept() -> None:
+    bucket = RESOURCES["EvidenceBucket"]
+    props = bucket["Properties"]
+    assert bucket["DeletionPolicy"] == "Retain"
+    rule = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert all(props["PublicAccessBlockConfiguration"].values())
+    assert len(props["PublicAccessBlockConfiguration"]) == 4
+    [deny] = RESOURCES["EvidenceBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert (deny["Effect"], deny["Condition"]) == (
+        "Deny",
+        {"Bool": {"aws:SecureTransport": "false"}},
+    )
+    retention = next(
+        r for r in props["LifecycleConfiguration"]["Rules"] if r["Id"] == "evidence-retention"
+    )
+    assert retention["Status"] == {"Fn::If": ["EvidenceExpires", "Enabled", "Disabled"]}
+    assert retention["ExpirationInDays"]["Fn::If"][1] == {"Ref": "EvidenceRetentionDays"}
+
+
+def test_the_evidence_function_writes_only_evidence_keys() -> None:
+    statements = _statements(FUNCTIONS["EvidenceFunction"])
+    [s3] = [s for s in statements if s["Action"] == "s3:PutObject"]
+    assert s3["Resource"] == {"Fn::Sub": "${EvidenceBucket.Arn}/evidence/*"}

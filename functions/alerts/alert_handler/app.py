@@ -41,7 +41,7 @@ def record_handler(record: DynamoDBRecord) -> None:
     image = record.dynamodb.new_image if record.dynamodb else None
     if not image or not is_alertable(image):
         return  # the event source mapping's filter already keeps these out
-    root.get().publish(alert=build_alert(image))
+    root.get().publish(alert=build_alert(image, config.evidence_bucket))
 
 
 @logger.inject_lambda_context

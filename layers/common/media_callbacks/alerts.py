@@ -41,11 +41,17 @@ def is_alertable(image: dict[str, Any]) -> bool:
     return keys.is_result(str(image.get("pk", ""))) and image.get("flagged") is True
 
 
-def build_alert(image: dict[str, Any]) -> dict[str, Any]:
-    """The JSON alert (the message's `default`) from a result item's new image."""
+def build_alert(image: dict[str, Any], evidence_bucket: str | None = None) -> dict[str, Any]:
+    """The JSON alert (the message's `default`) from a result item's new image; with the
+    evidence bucket, where EvidenceFunction keeps (or is keeping) this revision's frames."""
     item = _plain(image)
     moderation = item.get("moderation") or {}
     revision = int(item.get("revision") or 1)
+    evidence = (
+        f"s3://{evidence_bucket}/{keys.evidence_prefix(item['vendor'], item['task_id'], revision)}"
+        if evidence_bucket
+        else None
+    )
     return {
         "schema": SCHEMA,
         "alert_id": alert_id(item["pk"], item["sk"], revision),
@@ -65,6 +71,7 @@ def build_alert(image: dict[str, Any]) -> dict[str, Any]:
         "finding_count": moderation.get("finding_count", len(moderation.get("findings", []))),
         "thresholds": moderation.get("thresholds", {}),
         "table_key": {"pk": item["pk"], "sk": item["sk"]},
+        "evidence_prefix": evidence,
     }
 
 
@@ -127,6 +134,8 @@ def email_text(alert: dict[str, Any]) -> str:
         f"Table key:  {alert['table_key']['pk']} / {alert['table_key']['sk']}"
         f" (revision {alert['revision']})",
     ]
+    if alert.get("evidence_prefix"):
+        lines.append(f"Evidence:   {alert['evidence_prefix']} (the frames, kept by this stack)")
     return "\n".join(lines) + "\n"
 
 

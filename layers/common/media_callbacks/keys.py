@@ -6,10 +6,14 @@
 | rejected body | `REJECTED#<yyyy-mm-dd>` | `<received_at>#<request id>` (the rejection id) |
 | alert idempotency (Powertools) | `ALERT#idempotency` | `<function>.publish#<hash of alert_id>` |
 
-IAM conditions in template.yaml (`dynamodb:LeadingKeys`) name these prefixes too.
+IAM conditions in template.yaml (`dynamodb:LeadingKeys`) name these prefixes too. A flagged
+result revision's frames live in EvidenceBucket under `evidence_prefix` (its IAM grant names
+`evidence/*`).
 """
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 TASK, REJECTED, ALERT = "TASK#", "REJECTED#", "ALERT#"
 RESULT = "RESULT#"
@@ -37,3 +41,9 @@ def rejected_key(received_at: str, request_id: str) -> dict[str, str]:
 
 def is_result(pk: str) -> bool:
     return pk.startswith(TASK)
+
+
+def evidence_prefix(vendor: str, task_id: str, revision: int) -> str:
+    """`evidence/<vendor>/<task_id>/<revision>/` in EvidenceBucket; `/` and `#` in a task id
+    are percent-encoded, so each revision is one folder."""
+    return f"evidence/{vendor}/{quote(task_id, safe='')}/{revision}/"

@@ -16,11 +16,12 @@ NAMESPACE = "MediaCallbacks"
 logger = Logger(service=SERVICE)
 
 
-def count(name: str, **dimensions: str) -> None:
+def count(name: str, amount: int = 1, **dimensions: str) -> None:
     """One count with its own dimensions, written at once (several per invocation are fine)."""
     if is_metrics_disabled():  # single_metric itself does not look (local run, tests)
         return
-    with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=NAMESPACE) as metric:
+    unit = MetricUnit.Count
+    with single_metric(name=name, unit=unit, value=amount, namespace=NAMESPACE) as metric:
         metric.add_dimension(name="service", value=SERVICE)
         for key, value in dimensions.items():
             metric.add_dimension(name=key, value=value)

@@ -30,6 +30,16 @@ class Settings(BaseModel):
     retry_backoff_seconds: float = Field(default=30, ge=0)
     alert_topic_arn: str | None = None
     moderation_thresholds: str | None = None
+    evidence_bucket: str | None = None
+    # local run only: addresses the evidence fetcher may reach though not public (its test
+    # servers on 127.0.0.1); the template never sets it
+    evidence_allow_addresses: str | None = None
+
+    @property
+    def evidence_allowed(self) -> tuple[str, ...]:
+        return tuple(
+            a.strip() for a in (self.evidence_allow_addresses or "").split(",") if a.strip()
+        )
 
     @cached_property
     def thresholds(self) -> dict[str, Level]:
@@ -64,6 +74,8 @@ ENV = {
     "retry_backoff_seconds": "RETRY_BACKOFF_SECONDS",
     "alert_topic_arn": "ALERT_TOPIC_ARN",
     "moderation_thresholds": "MODERATION_THRESHOLDS",
+    "evidence_bucket": "EVIDENCE_BUCKET",
+    "evidence_allow_addresses": "EVIDENCE_ALLOW_ADDRESSES",
 }
 
 
