@@ -13,7 +13,7 @@ import pytest
 from conftest import TABLE
 from helpers import event_json
 from media_callbacks.body import canonical_sha256
-from media_callbacks.evidence import Collector
+from media_callbacks.evidence import Collector, expires_at
 from media_callbacks.fetch import Fetched, Refused
 from media_callbacks.items import from_dynamodb
 from media_callbacks.keys import evidence_prefix as prefix
@@ -128,3 +128,24 @@ def test_frames_without_urls_and_hostile_urls_get_a_reason(s3: Any) -> None:
     fetcher = FakeFetcher(dict.fromkeys(urls, "private address"))
     assert collector(s3, fetcher).collect(image) == [{"reason": "private address"}] * 2
     assert s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix("umedia", "ev-4", 1))["KeyCount"] == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "expiry"),
+    [("Expires=1800000000&OSSAccessKeyId=x", 1800000000.0), ("e=1800000000&token=x", 1800000000.0),
+     ("t=6b49d200&sign=x", 1800000000.0),
+     ("X-Amz-Date=20270115T070000Z&X-Amz-Expires=3600", 1800000000.0), ("v=2", None)],
+)  # fmt: skip
+def test_a_signed_urls_expiry_is_read_from_its_query(query: str, expiry: float | None) -> None:
+    assert expires_at(f"https://frames.example.com/f.jpg?{query}") == expiry
+
+
+def test_an_expired_frame_url_is_not_fetched(s3: Any) -> None:
+    image = store("umedia", "moderation", "umedia/moderation", task_id="ev-5")
+    for finding in image["moderation"]["findings"]:
+        finding["image_url"] = "https://frames.example.com/f.jpg?Expires=1700000000"
+    fetcher = FakeFetcher({})
+    collect = Collector(bucket=BUCKET, table=TABLE, s3=s3, dynamodb=boto3.client("dynamodb"),
+                        fetcher=fetcher, now=lambda: 1800000000.0)  # fmt: skip
+    assert collect.collect(image) == [{"reason": "expired"}] * 2
+    assert fetcher.calls == []

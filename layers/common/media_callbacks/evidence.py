@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import base64
 import datetime
+import time
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 from media_callbacks.fetch import Fetched, Refused, fetch
 from media_callbacks.items import from_dynamodb, to_dynamodb
@@ -33,6 +34,28 @@ Fetcher = Callable[..., Fetched]
 
 def extension(content_type: str) -> str:
     return EXTENSIONS.get(content_type) or quote(content_type.removeprefix("image/"), safe="")
+
+
+def expires_at(url: str) -> float | None:
+    """When a signed frame URL stops working, if it says: `Expires`/`e` (unix seconds: Alibaba
+    OSS, Qiniu), `t` (hex unix seconds: Tencent), `X-Amz-Date` plus `X-Amz-Expires`."""
+    query = {k.lower(): v[0] for k, v in parse_qs(urlsplit(url).query).items() if v}
+    for name in ("expires", "e"):
+        if query.get(name, "").isdigit():
+            return float(query[name])
+    stamp = query.get("t", "")
+    if 6 <= len(stamp) <= 10 and all(c in "0123456789abcdef" for c in stamp.lower()):
+        return float(int(stamp, 16))
+    signed, lasting = query.get("x-amz-date", ""), query.get("x-amz-expires", "")
+    if lasting.isdigit():
+        try:
+            start = datetime.datetime.strptime(signed, "%Y%m%dT%H%M%SZ").replace(
+                tzinfo=datetime.UTC
+            )
+        except ValueError:
+            return None
+        return start.timestamp() + int(lasting)
+    return None
 
 
 def _now() -> str:
@@ -52,10 +75,11 @@ class Collector:
         fetcher: Fetcher = fetch,
         allowed: Collection[str] = (),
         clock: Callable[[], str] = _now,
+        now: Callable[[], float] = time.time,
     ) -> None:
         self.bucket, self.table = bucket, table
         self.s3, self.dynamodb = s3, dynamodb
-        self.fetcher, self.allowed, self.clock = fetcher, allowed, clock
+        self.fetcher, self.allowed, self.clock, self.now = fetcher, allowed, clock, now
 
     def collect(self, image: dict[str, Any]) -> list[dict[str, Any]] | None:
         """The outcome per finding, recorded on the item; None when this revision already has
@@ -86,6 +110,9 @@ class Collector:
         url = finding.get("image_url")
         if not url:
             return {"reason": "no frame URL"}
+        expiry = expires_at(url)
+        if expiry is not None and expiry < self.now():
+            return {"reason": "expired"}
         try:
             frame = self.fetcher(url, allowed=self.allowed)
         except Refused as refused:
