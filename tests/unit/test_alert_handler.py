@@ -312,3 +312,29 @@ def test_the_shipped_stream_event_publishes_its_alert(setup: Setup) -> None:
     assert setup.invoke(event["Records"]) == {"batchItemFailures": []}
     [message] = setup.received(setup.all_url)
     assert json.loads(message["Body"])["suggestion"] == "block"
+
+
+def test_recording_the_evidence_alerts_nobody_again(setup: Setup) -> None:
+    """EvidenceFunction's update of a flagged item is a MODIFY record of the same revision:
+    AlertFunction sees it (still flagged) and publishes nothing new."""
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+    from media_callbacks.evidence import Collector
+    from media_callbacks.fetch import Refused
+
+    setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
+    first = flagged(setup.records())
+    assert setup.invoke(first) == {"batchItemFailures": []}
+    assert len(setup.received(setup.all_url)) == 1
+
+    def unreachable(url: str, **_: Any) -> Any:
+        raise Refused("timeout")
+
+    boto3.client("s3").create_bucket(Bucket="evidence")
+    image = DynamoDBRecord(first[0]).dynamodb.new_image  # as the function reads it
+    Collector(bucket="evidence", table=TABLE, s3=boto3.client("s3"),
+              dynamodb=boto3.client("dynamodb"), fetcher=unreachable).collect(image)  # fmt: skip
+    modified = flagged(setup.records())
+    assert [r["eventName"] for r in modified] == ["MODIFY"]
+    assert setup.invoke(modified) == {"batchItemFailures": []}
+    assert setup.received(setup.all_url) == []
