@@ -331,7 +331,9 @@ def test_recording_the_evidence_alerts_nobody_again(setup: Setup) -> None:
         raise Refused("timeout")
 
     boto3.client("s3").create_bucket(Bucket="evidence")
-    image = DynamoDBRecord(first[0]).dynamodb.new_image  # as the function reads it
+    stream_record = DynamoDBRecord(first[0]).dynamodb  # as the function reads it
+    assert stream_record is not None
+    image = stream_record.new_image
     Collector(bucket="evidence", table=TABLE, s3=boto3.client("s3"),
               dynamodb=boto3.client("dynamodb"), fetcher=unreachable).collect(image)  # fmt: skip
     modified = flagged(setup.records())
