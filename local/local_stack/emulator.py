@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,8 +142,8 @@ def function_environment(resources: Resources, **extra: str) -> dict[str, str]:
         "ALERT_TOPIC_ARN": resources.topic_arn,
         "INGEST_QUEUE_URL": resources.retry_queue_url,
         "EVIDENCE_BUCKET": resources.evidence_bucket,
-        # the local run only: frames served from this machine may be kept (tests, demos)
-        "EVIDENCE_ALLOW_ADDRESSES": os.environ.get("EVIDENCE_ALLOW_ADDRESSES", "127.0.0.1"),
+        # the local run only: frames served from 127.0.0.1 may be kept (tests, demos)
+        "EVIDENCE_ALLOW_LOOPBACK": "true",
         "POWERTOOLS_SERVICE_NAME": "media-callbacks",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",

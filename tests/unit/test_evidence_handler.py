@@ -1,6 +1,6 @@
 """EvidenceFunction fed from the table's real stream (moto), as its event source mapping feeds
 it: a flagged callback whose frames a local HTTP server serves (127.0.0.1, allowed only through
-EVIDENCE_ALLOW_ADDRESSES, which the template never sets) ends with the frames in the bucket and
+EVIDENCE_ALLOW_LOOPBACK, which the template never sets) ends with the frames in the bucket and
 their keys on the item; its own update and a retried record fetch nothing again."""
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class Setup:
         self.s3.create_bucket(Bucket=BUCKET)
         table = aws["dynamodb"].describe_table(TableName=TABLE)["Table"]
         self.callbacks = load_app()
-        os.environ |= {"EVIDENCE_BUCKET": BUCKET, "EVIDENCE_ALLOW_ADDRESSES": "127.0.0.1"}
+        os.environ |= {"EVIDENCE_BUCKET": BUCKET, "EVIDENCE_ALLOW_LOOPBACK": "true"}
         import evidence_handler.app as evidence
 
         self.evidence = importlib.reload(evidence)
@@ -85,7 +85,7 @@ class Setup:
 @pytest.fixture
 def setup(aws: dict[str, Any]) -> Iterator[Setup]:
     yield Setup(aws)
-    for name in ("EVIDENCE_BUCKET", "EVIDENCE_ALLOW_ADDRESSES"):
+    for name in ("EVIDENCE_BUCKET", "EVIDENCE_ALLOW_LOOPBACK"):
         os.environ.pop(name, None)
 
 

@@ -1,5 +1,5 @@
 """The evidence fetcher refuses hostile URLs: each rule of issue 13 against a local HTTP server
-(allowed explicitly, as only the local run may) and stubbed DNS answers."""
+(loopback allowed explicitly, as only the local run does) and stubbed DNS answers."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ import pytest
 from media_callbacks.fetch import MAX_REDIRECTS, Refused, fetch, public
 
 JPEG = b"\xff\xd8\xff\xe0" + b"frame" * 100
-LOCAL = ("127.0.0.1",)
 
 
 class Images(BaseHTTPRequestHandler):
@@ -93,7 +92,7 @@ def dns(*addresses: str) -> Any:
 
 
 def test_an_image_is_fetched_with_its_type_and_hash(server: str) -> None:
-    got = fetch(f"{server}/frame.jpg", allowed=LOCAL)
+    got = fetch(f"{server}/frame.jpg", allow_loopback=True)
     assert (got.content_type, got.body, len(got.sha256)) == ("image/jpeg", JPEG, 64)
     assert Images.seen[-1] == ("/frame.jpg", server.removeprefix("http://"))  # the Host sent
 
@@ -116,6 +115,12 @@ def test_no_private_loopback_link_local_metadata_or_multicast_address(address: s
     assert reason("http://cdn.example.com/frame.jpg", resolve=dns(address)) == "private address"
 
 
+def test_the_local_runs_loopback_opt_in_opens_loopback_only() -> None:
+    for address in ("10.1.2.3", "169.254.169.254", "192.168.1.1", "fd00:ec2::254"):
+        refused = reason("http://cdn.example.com/f.jpg", resolve=dns(address), allow_loopback=True)
+        assert refused == "private address", address
+
+
 def test_every_address_of_a_host_must_be_public() -> None:
     assert public("93.184.216.34")
     resolve = dns("93.184.216.34", "10.0.0.1")  # a rebinding answer hidden among public ones
@@ -136,28 +141,28 @@ def test_an_unresolvable_host_is_refused() -> None:
 
 
 def test_redirects_are_followed_three_times_and_checked_each_time(server: str) -> None:
-    assert fetch(f"{server}/hop/{MAX_REDIRECTS - 1}", allowed=LOCAL).body == JPEG
-    assert reason(f"{server}/hop/{MAX_REDIRECTS}", allowed=LOCAL) == "too many redirects"
-    assert reason(f"{server}/to-metadata", allowed=LOCAL) == "private address"
-    assert reason(f"{server}/to-ftp", allowed=LOCAL) == "not http(s)"
+    assert fetch(f"{server}/hop/{MAX_REDIRECTS - 1}", allow_loopback=True).body == JPEG
+    assert reason(f"{server}/hop/{MAX_REDIRECTS}", allow_loopback=True) == "too many redirects"
+    assert reason(f"{server}/to-metadata", allow_loopback=True) == "private address"
+    assert reason(f"{server}/to-ftp", allow_loopback=True) == "not http(s)"
 
 
 def test_size_is_capped(server: str) -> None:
-    assert len(fetch(f"{server}/exact", allowed=LOCAL, max_bytes=1024).body) == 1024
-    assert reason(f"{server}/big", allowed=LOCAL, max_bytes=1024) == "too large"
+    assert len(fetch(f"{server}/exact", allow_loopback=True, max_bytes=1024).body) == 1024
+    assert reason(f"{server}/big", allow_loopback=True, max_bytes=1024) == "too large"
 
 
 def test_only_images(server: str) -> None:
-    assert reason(f"{server}/page", allowed=LOCAL) == "not an image"
-    assert reason(f"{server}/untyped", allowed=LOCAL) == "not an image"
+    assert reason(f"{server}/page", allow_loopback=True) == "not an image"
+    assert reason(f"{server}/untyped", allow_loopback=True) == "not an image"
 
 
 def test_a_slow_answer_times_out(server: str) -> None:
     started = time.monotonic()
-    assert reason(f"{server}/slow", allowed=LOCAL, timeout=0.5) == "timeout"
+    assert reason(f"{server}/slow", allow_loopback=True, timeout=0.5) == "timeout"
     assert time.monotonic() - started < 1.4
 
 
 def test_gone_and_expired_frames_say_so(server: str) -> None:
-    assert reason(f"{server}/gone", allowed=LOCAL) == "404"
-    assert reason(f"{server}/expired", allowed=LOCAL) == "403"
+    assert reason(f"{server}/gone", allow_loopback=True) == "404"
+    assert reason(f"{server}/expired", allow_loopback=True) == "403"

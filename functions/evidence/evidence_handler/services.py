@@ -17,5 +17,5 @@ def build(config: Settings, *, fetcher: Fetcher = fetch) -> Collector:
         s3=aws.client("s3"),
         dynamodb=aws.client("dynamodb"),
         fetcher=fetcher,
-        allowed=config.evidence_allowed,
+        allow_loopback=config.evidence_allow_loopback,
     )

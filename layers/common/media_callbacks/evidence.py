@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import datetime
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -73,13 +73,18 @@ class Collector:
         s3: Any,
         dynamodb: Any,
         fetcher: Fetcher = fetch,
-        allowed: Collection[str] = (),
+        allow_loopback: bool = False,
         clock: Callable[[], str] = _now,
         now: Callable[[], float] = time.time,
     ) -> None:
         self.bucket, self.table = bucket, table
         self.s3, self.dynamodb = s3, dynamodb
-        self.fetcher, self.allowed, self.clock, self.now = fetcher, allowed, clock, now
+        self.fetcher, self.allow_loopback, self.clock, self.now = (
+            fetcher,
+            allow_loopback,
+            clock,
+            now,
+        )
 
     def collect(self, image: dict[str, Any]) -> list[dict[str, Any]] | None:
         """The outcome per finding, recorded on the item; None when this revision already has
@@ -114,7 +119,7 @@ class Collector:
         if expiry is not None and expiry < self.now():
             return {"reason": "expired"}
         try:
-            frame = self.fetcher(url, allowed=self.allowed)
+            frame = self.fetcher(url, allow_loopback=self.allow_loopback)
         except Refused as refused:
             return {"reason": refused.reason}
         key = f"{folder}{n}.{extension(frame.content_type)}"

@@ -10,9 +10,9 @@
   and for TLS, so a second DNS answer (rebinding) cannot send it elsewhere.
 - At most 3 redirects, 10 MiB, 10 s in all, and a Content-Type of image/*.
 
-Every refusal is a `Refused` with a short reason a result item can record. Locally, an
-explicit set of addresses (the test server's 127.0.0.1) may be allowed; the deployed stack
-never sets it.
+Every refusal is a `Refused` with a short reason a result item can record. Locally,
+`allow_loopback` (EVIDENCE_ALLOW_LOOPBACK=true, which `make run` sets and the template never
+does) lets frames served from 127.0.0.1 be fetched; every other refused range stays refused.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import ipaddress
 import socket
 import ssl
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
@@ -60,9 +60,13 @@ def public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def checked_address(host: str, port: int, allowed: Collection[str], resolve: Resolver) -> str:
+def loopback(address: str) -> bool:
+    return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
+
+
+def checked_address(host: str, port: int, allow_loopback: bool, resolve: Resolver) -> str:
     """The address to connect to: the host's, when every address it resolves to is public (or
-    explicitly allowed)."""
+    loopback, locally)."""
     try:
         infos = resolve(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
@@ -71,7 +75,7 @@ def checked_address(host: str, port: int, allowed: Collection[str], resolve: Res
     if not addresses:
         raise Refused("unresolvable host", host)
     for address in addresses:
-        if address not in allowed and not public(address):
+        if not public(address) and not (allow_loopback and loopback(address)):
             raise Refused("private address", f"{host} is {address}")
     return addresses[0]
 
@@ -93,13 +97,13 @@ def _pool(scheme: str, host: str, address: str, port: int, timeout: float) -> An
     return urllib3.HTTPConnectionPool(address, port, timeout=limits, retries=False, maxsize=1)
 
 
-def _open(url: str, allowed: Collection[str], resolve: Resolver, deadline: float) -> Any:
+def _open(url: str, allow_loopback: bool, resolve: Resolver, deadline: float) -> Any:
     """One request to the checked address; the response with its body not read yet."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Refused("not http(s)", parts.scheme or url[:40])
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    address = checked_address(parts.hostname, port, allowed, resolve)
+    address = checked_address(parts.hostname, port, allow_loopback, resolve)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers = {"Host": parts.netloc.rpartition("@")[2], "Accept": "image/*",
                "User-Agent": "media-callbacks-evidence"}  # fmt: skip
@@ -148,7 +152,7 @@ def _image(url: str, response: Any, max_bytes: int, deadline: float) -> Fetched:
 def fetch(
     url: str,
     *,
-    allowed: Collection[str] = (),
+    allow_loopback: bool = False,
     resolve: Resolver = socket.getaddrinfo,
     timeout: float = TIMEOUT_SECONDS,
     max_bytes: int = MAX_BYTES,
@@ -156,7 +160,7 @@ def fetch(
     """The image at `url`, or Refused with the reason."""
     deadline = time.monotonic() + timeout
     for _ in range(MAX_REDIRECTS + 1):
-        response = _open(url, allowed, resolve, deadline)
+        response = _open(url, allow_loopback, resolve, deadline)
         try:
             if response.status not in REDIRECTS:
                 return _image(url, response, max_bytes, deadline)

@@ -31,15 +31,9 @@ class Settings(BaseModel):
     alert_topic_arn: str | None = None
     moderation_thresholds: str | None = None
     evidence_bucket: str | None = None
-    # local run only: addresses the evidence fetcher may reach though not public (its test
-    # servers on 127.0.0.1); the template never sets it
-    evidence_allow_addresses: str | None = None
-
-    @property
-    def evidence_allowed(self) -> tuple[str, ...]:
-        return tuple(
-            a.strip() for a in (self.evidence_allow_addresses or "").split(",") if a.strip()
-        )
+    # local run only: the evidence fetcher may reach 127.0.0.1 (`make run` sets it, the template
+    # never does; every other refused range stays refused)
+    evidence_allow_loopback: bool = False
 
     @cached_property
     def thresholds(self) -> dict[str, Level]:
@@ -75,7 +69,7 @@ ENV = {
     "alert_topic_arn": "ALERT_TOPIC_ARN",
     "moderation_thresholds": "MODERATION_THRESHOLDS",
     "evidence_bucket": "EVIDENCE_BUCKET",
-    "evidence_allow_addresses": "EVIDENCE_ALLOW_ADDRESSES",
+    "evidence_allow_loopback": "EVIDENCE_ALLOW_LOOPBACK",
 }
 
 
