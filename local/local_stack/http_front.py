@@ -119,10 +119,15 @@ class RequestHandler(BaseHTTPRequestHandler):
     timeout = READ_TIMEOUT_SECONDS  # the socket's: no request waits forever for its body
 
     def public_base_urls(self) -> str:
-        """What the template's stage variable holds in AWS: here, the URL the sender used (its
-        Host header) and any in PUBLIC_BASE_URLS, so signed vendors' URLs verify locally."""
-        host = self.headers.get("Host") or "127.0.0.1"
-        return ",".join(filter(None, [f"http://{host}", os.environ.get("PUBLIC_BASE_URLS", "")]))
+        """What the template's stage variable holds in AWS. Here: http://127.0.0.1:PORT and
+        http://localhost:PORT (DESIGN.md, local run), the URL the sender used (its Host header)
+        and any in PUBLIC_BASE_URLS, so signed vendors' URLs verify locally."""
+        port = int(self.server.server_address[1])  # type: ignore[index]
+        bases = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+        host = self.headers.get("Host")
+        bases += [f"http://{host}"] if host else []
+        bases += os.environ.get("PUBLIC_BASE_URLS", "").split(",")
+        return ",".join(dict.fromkeys(base.strip() for base in bases if base.strip()))
 
     def log_message(self, format: str, *args: Any) -> None:
         return  # one console line per request is printed below instead
