@@ -27,6 +27,8 @@ EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "imag
               "image/bmp": "bmp", "image/tiff": "tiff", "image/heic": "heic"}  # fmt: skip
 FLAGGED = frozenset({"review", "block"})
 MAX_METADATA_URL = 1024  # S3 user metadata is at most 2 KB in all
+# attribute names as placeholders: DynamoDB reserves hundreds of words
+NAMES_READ = {"#rev": "revision", "#ev": "evidence"}
 PARALLEL_FETCHES = 8  # 100 findings that each time out take 125 s, not 1000
 
 Fetcher = Callable[..., Fetched]
@@ -104,7 +106,7 @@ class Collector:
     def _recorded(self, key: dict[str, str], revision: int) -> bool:
         found = self.dynamodb.get_item(
             TableName=self.table, Key=to_dynamodb(key)["M"], ConsistentRead=True,
-            ProjectionExpression="revision, evidence",
+            ProjectionExpression="#rev, #ev", ExpressionAttributeNames=NAMES_READ,
         ).get("Item")  # fmt: skip
         item = from_dynamodb(found) if found else {}
         return "evidence" in item or int(item.get("revision", revision)) != revision
@@ -137,8 +139,9 @@ class Collector:
         try:
             self.dynamodb.update_item(
                 TableName=self.table, Key=to_dynamodb(key)["M"],
-                UpdateExpression="SET evidence = :e, evidence_prefix = :p",
-                ConditionExpression="revision = :r AND attribute_not_exists(evidence)",
+                UpdateExpression="SET #ev = :e, #evp = :p",
+                ConditionExpression="#rev = :r AND attribute_not_exists(#ev)",
+                ExpressionAttributeNames={**NAMES_READ, "#evp": "evidence_prefix"},
                 ExpressionAttributeValues={":e": to_dynamodb(outcomes), ":p": {"S": uri},
                                            ":r": {"N": str(revision)}},
             )  # fmt: skip
