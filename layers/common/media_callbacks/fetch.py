@@ -87,12 +87,20 @@ def _remaining(deadline: float) -> float:
     return left
 
 
+def _tls() -> ssl.SSLContext:
+    """Certificates checked against the CA bundle the AWS SDK uses (certifi's, else botocore's),
+    as in Lambda, whatever the system's store holds."""
+    from botocore.httpsession import get_cert_path
+
+    return ssl.create_default_context(cafile=get_cert_path(True))
+
+
 def _pool(scheme: str, host: str, address: str, port: int, timeout: float) -> Any:
     limits = urllib3.Timeout(connect=timeout, read=timeout)
     if scheme == "https":
         return urllib3.HTTPSConnectionPool(
             address, port, timeout=limits, retries=False, maxsize=1,
-            server_hostname=host, assert_hostname=host, ssl_context=ssl.create_default_context(),
+            server_hostname=host, assert_hostname=host, ssl_context=_tls(),
         )  # fmt: skip
     return urllib3.HTTPConnectionPool(address, port, timeout=limits, retries=False, maxsize=1)
 
