@@ -2,8 +2,6 @@
 Powertools Idempotency (its DynamoDB persistence layer on the results table), built from
 validated settings in one place; tests pass their own pieces."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Any, NamedTuple
 

@@ -1,8 +1,6 @@
 """CallbackFunction's composition root: every object it uses, built from validated settings in
 one place; tests pass their own pieces."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from media_callbacks.auth import TokenVerifier

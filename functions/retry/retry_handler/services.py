@@ -1,8 +1,6 @@
 """IngestRetryFunction's composition root: the store, the ingestion (without a fallback: a
 failure retries the record) and the queue, built from validated settings in one place."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from media_callbacks.ingest import Ingestor

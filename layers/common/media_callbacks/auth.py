@@ -8,8 +8,6 @@ other route. A signed vendor's section (e.g. `"alibaba": {"auth_key": "..."}`) i
 adapter's scheme (media_callbacks.signing).
 """
 
-from __future__ import annotations
-
 import hmac
 import json
 import time

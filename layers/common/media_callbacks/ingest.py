@@ -1,7 +1,5 @@
 """One callback, from raw body to stored item and answer. Knows nothing of API Gateway."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple, Protocol
 

@@ -5,9 +5,7 @@ already validated in the vendor's adapter, and a model here would cost every col
 validator build (about 4 ms, measured by `make bench`'s per-vendor overhead lines).
 """
 
-from __future__ import annotations
-
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Self
 
 from media_callbacks.thresholds import Level, Suggestion
 
@@ -65,7 +63,7 @@ class CallbackResult(NamedTuple):
     moderation: Moderation | None = None
 
     @classmethod
-    def of(cls, fields: dict[str, Any]) -> CallbackResult:
+    def of(cls, fields: dict[str, Any]) -> Self:
         """A result from an adapter's fields, the vendor's message capped."""
         return cls(**{**fields, "message": cap_message(fields.get("message"))})
 

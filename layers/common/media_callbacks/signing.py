@@ -2,8 +2,6 @@
 have been signed for, freshness, and constant-time comparison. Each scheme itself lives in its
 vendor's adapter (`configured(section)`, `valid(request, section, now)`)."""
 
-from __future__ import annotations
-
 import hmac
 from typing import Any, NamedTuple, Protocol
 

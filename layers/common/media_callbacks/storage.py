@@ -1,7 +1,5 @@
 """ResultsTable access: one conditional write per callback, rejected bodies, task look-ups."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -52,14 +50,14 @@ def _expires_at(received_at: str, retention_days: int) -> int | None:
 
 class ResultStore:
     def __init__(
-        self, table_name: str, *, retention_days: int = 0, client: DynamoDBClient | None = None
+        self, table_name: str, *, retention_days: int = 0, client: "DynamoDBClient | None" = None
     ) -> None:
         self.table_name = table_name
         self.retention_days = retention_days
         self._client = client
 
     @property
-    def client(self) -> DynamoDBClient:
+    def client(self) -> "DynamoDBClient":
         """The client given at construction (tests), else the process's shared one."""
         return self._client if self._client is not None else aws.client("dynamodb")
 

@@ -1,7 +1,5 @@
 """Moderation thresholds: per category a `review` and a `block` level in 0..1 (None = off)."""
 
-from __future__ import annotations
-
 import json
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple, TypedDict
@@ -37,7 +35,7 @@ class LevelInput(TypedDict, total=False):
 
 
 @cache
-def _level_input() -> TypeAdapter[LevelInput]:
+def _level_input() -> "TypeAdapter[LevelInput]":
     """Built on the first override only: a deployment on the defaults never builds it."""
     from pydantic import TypeAdapter
 

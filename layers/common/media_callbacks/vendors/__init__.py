@@ -10,8 +10,6 @@ Adapter modules do without `from __future__ import annotations`: pydantic would 
 string annotation when it creates a model class, about 1.5 ms of an adapter's first import.
 """
 
-from __future__ import annotations
-
 import importlib
 from functools import cache
 from types import ModuleType
@@ -68,6 +66,6 @@ def adapter(vendor_id: str) -> ModuleType:
     return importlib.import_module(f"media_callbacks.vendors.{VENDORS[vendor_id].module}")
 
 
-def scheme(vendor_id: str) -> Scheme | None:
+def scheme(vendor_id: str) -> "Scheme | None":
     """The vendor's signature scheme (its adapter module), or None for a token-only vendor."""
     return cast("Scheme", adapter(vendor_id)) if VENDORS[vendor_id].signed else None
