@@ -218,11 +218,12 @@ def main() -> None:
     else:
         raise SystemExit(f"unknown: {what}")
     done = time.monotonic()
-    own = Stamps.own() if Stamps.libraries else None
+    own, aws = (Stamps.own(), Stamps.aws) if Stamps.libraries else (None, None)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = usage.ru_utime + usage.ru_stime  # this process's CPU: waiting for a core is not in it
     rss_kib = peak_rss_kib()
-    report = {"done": done, "cpu": cpu, "own": own, "status": status, "rss_kib": rss_kib}
+    report = {"done": done, "cpu": cpu, "own": own, "aws": aws, "status": status}
+    report["rss_kib"] = rss_kib
     sys.stderr.write(json.dumps(report) + "\n")
     sys.stdout.flush()
     sys.stderr.flush()
