@@ -18,6 +18,7 @@ from typing import Any
 from local_stack.emulator import (
     ALERT_QUEUE_NAME,
     REGION,
+    Resources,
     client,
     create_resources,
     function_environment,
@@ -25,7 +26,7 @@ from local_stack.emulator import (
 )
 from local_stack.http_front import console, make_server, serve_in_thread
 from local_stack.queue import QueueMapping
-from local_stack.stream import StreamMapping
+from local_stack.stream import Handler, StreamMapping
 from local_stack.template import queue_mapping, stream_mapping
 from media_callbacks.auth import parse_keys
 
@@ -74,6 +75,35 @@ def port_setting(variable: str, default: int) -> int:
     return port
 
 
+DEAD_LETTERS = {  # a stream consumer's on-failure queue, and what its dead letter holds
+    "AlertFunction": ("alert_dlq_url", "alert batch"),
+    "EvidenceFunction": ("evidence_dlq_url", "evidence record"),
+}
+
+
+def _stream_consumer(
+    function: str, handler: Handler, endpoint: str, resources: Resources
+) -> StreamMapping:
+    """The table stream's event source mapping of `function`, as the template declares it,
+    started."""
+    dlq_attribute, what = DEAD_LETTERS[function]
+    mapping = StreamMapping(
+        streams_client=client("dynamodbstreams", endpoint),
+        sqs_client=client("sqs", endpoint),
+        stream_arn=resources.stream_arn,
+        handler=handler,
+        mapping=stream_mapping(function),
+        on_failure_queue_url=getattr(resources, dlq_attribute),
+        on_dead_letter=lambda m: console(
+            f"{what} sent to the dead-letter queue after its retries: "
+            + json.dumps(m["DDBStreamBatchInfo"])
+        ),
+        table=(client("dynamodb", endpoint), resources.table_name),
+    )
+    mapping.start()
+    return mapping
+
+
 def main() -> None:
     port = port_setting("PORT", 3000)
     emulator_port = port_setting("AWS_EMULATOR_PORT", 5000)
@@ -98,34 +128,10 @@ def main() -> None:
     serve_in_thread(http)
     alerts.root.get().sns.meta.events.register("provide-client-params.sns.Publish", _note_subject)
     alerts.root.get().sns.meta.events.register("after-call.sns.Publish", _print_alert)
-    mapping = StreamMapping(
-        streams_client=client("dynamodbstreams", endpoint),
-        sqs_client=client("sqs", endpoint),
-        stream_arn=resources.stream_arn,
-        handler=alerts.lambda_handler,
-        mapping=stream_mapping("AlertFunction"),
-        on_failure_queue_url=resources.alert_dlq_url,
-        on_dead_letter=lambda m: console(
-            "alert batch sent to the dead-letter queue after its retries: "
-            + json.dumps(m["DDBStreamBatchInfo"])
-        ),
-        table=(client("dynamodb", endpoint), resources.table_name),
+    mapping = _stream_consumer("AlertFunction", alerts.lambda_handler, endpoint, resources)
+    evidence_mapping = _stream_consumer(
+        "EvidenceFunction", evidence.lambda_handler, endpoint, resources
     )
-    mapping.start()
-    evidence_mapping = StreamMapping(
-        streams_client=client("dynamodbstreams", endpoint),
-        sqs_client=client("sqs", endpoint),
-        stream_arn=resources.stream_arn,
-        handler=evidence.lambda_handler,
-        mapping=stream_mapping("EvidenceFunction"),
-        on_failure_queue_url=resources.evidence_dlq_url,
-        on_dead_letter=lambda m: console(
-            "evidence record sent to the dead-letter queue after its retries: "
-            + json.dumps(m["DDBStreamBatchInfo"])
-        ),
-        table=(client("dynamodb", endpoint), resources.table_name),
-    )
-    evidence_mapping.start()
     retry_mapping = QueueMapping(
         sqs_client=client("sqs", endpoint),
         queue_url=resources.retry_queue_url,
