@@ -13,6 +13,7 @@ result revision's frames live in EvidenceBucket under `evidence_prefix` (its IAM
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import quote
 
 TASK, REJECTED, ALERT = "TASK#", "REJECTED#", "ALERT#"
@@ -43,7 +44,14 @@ def is_result(pk: str) -> bool:
     return pk.startswith(TASK)
 
 
+MAX_KEY_TASK_ID_BYTES = 256  # S3 keys hold 1024 bytes; a percent-encoded task id can take 9 a char
+
+
 def evidence_prefix(vendor: str, task_id: str, revision: int) -> str:
     """`evidence/<vendor>/<task_id>/<revision>/` in EvidenceBucket; `/` and `#` in a task id
-    are percent-encoded, so each revision is one folder."""
-    return f"evidence/{vendor}/{quote(task_id, safe='')}/{revision}/"
+    are percent-encoded, so each revision is one folder. A task id whose encoded form is longer
+    than 256 bytes is `sha256-<hex digest of its UTF-8>` instead, so every key fits S3's 1024."""
+    folder = quote(task_id, safe="")
+    if len(folder) > MAX_KEY_TASK_ID_BYTES:
+        folder = f"sha256-{hashlib.sha256(task_id.encode('utf-8', 'replace')).hexdigest()}"
+    return f"evidence/{vendor}/{folder}/{revision}/"

@@ -170,7 +170,17 @@ class ResultStore:
 
 
 # Attributes set to None are removed by the update: a new revision leaves none of the old behind.
-OPTIONAL = ("flagged_key", "source_key", "expires_at", "payload_encoding", "capped")
+# Attributes a revision may lack: None removes what an earlier revision of the item set. The
+# evidence of a revision is its own (EvidenceFunction records it): a new revision starts without.
+OPTIONAL = (
+    "flagged_key",
+    "source_key",
+    "expires_at",
+    "payload_encoding",
+    "capped",
+    "evidence",
+    "evidence_prefix",
+)
 
 
 def result_item(result: CallbackResult, received_at: str, retention_days: int) -> dict[str, Any]:
@@ -193,6 +203,9 @@ def result_item(result: CallbackResult, received_at: str, retention_days: int) -
         "flagged_key": keys.FLAGGED if result.flagged else None,
         "source_key": source if indexable else None,
         "expires_at": _expires_at(received_at, retention_days),
+        "capped": None,  # set by fit_item when this revision's copy is capped
+        "evidence": None,
+        "evidence_prefix": None,
     }
 
 
