@@ -8,8 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
 from moto.server import ThreadedMotoServer
+from werkzeug.serving import make_server
 
+from local_stack.guard import loopback_only
 from local_stack.template import (
     max_receive_count,
     queue_attributes,
@@ -63,9 +70,22 @@ def client(service: str, endpoint: str) -> Any:
     )
 
 
+class GuardedMotoServer(ThreadedMotoServer):
+    """moto server behind local_stack.guard: no web page can reach it (moto grants every
+    origin by default)."""
+
+    def _server_entry(self) -> None:
+        app = loopback_only(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(
+            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+        )
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+
 def start_server(host: str = "127.0.0.1", port: int = 5000) -> tuple[ThreadedMotoServer, str]:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log line per AWS call
-    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server = GuardedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     bound_host, bound_port = server.get_host_and_port()
     return server, f"http://{bound_host}:{bound_port}"

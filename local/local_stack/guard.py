@@ -1,0 +1,57 @@
+"""No cross-origin access to the local AWS emulator.
+
+The emulator accepts any credentials and holds the callback secret (a real `CALLBACK_KEYS`
+included) and the table. moto server answers every web origin by default (flask-cors on every
+route), so any page a developer visited while `make run` ran could read both through the
+browser. This WSGI middleware sits in front of the emulator, whichever one serves it:
+
+- a request with an `Origin` header is refused (403): browsers send one with every cross-origin
+  request, form posts included (SQS's and SNS's query protocol would take a form post as it is),
+  and the AWS SDKs and CLI never do;
+- a request whose `Sec-Fetch-Site` says a browser sent it from another site is refused too;
+- a request whose `Host` is not a loopback name is refused (a DNS-rebinding page reaches
+  127.0.0.1 under its own host name);
+- no `Access-Control-*` header ever leaves it, preflights included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
+BROWSER_SITES = frozenset({"cross-site", "same-site"})
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def refusal(environ: dict[str, Any]) -> str | None:
+    """Why this request may not reach the emulator, or None."""
+    if environ.get("HTTP_ORIGIN") is not None:
+        return "cross-origin requests are refused by the local emulator"
+    if str(environ.get("HTTP_SEC_FETCH_SITE", "")).lower() in BROWSER_SITES:
+        return "requests from web pages are refused by the local emulator"
+    host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if name.lower() not in LOOPBACK_HOSTS:
+        return f"the local emulator answers loopback host names only, not {host[:80]!r}"
+    return None
+
+
+def loopback_only(app: WsgiApp) -> WsgiApp:
+    """`app`, answering only the SDKs' requests on loopback and never granting an origin."""
+
+    def guarded(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        problem = refusal(environ)
+        if problem is not None:
+            start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8")])
+            return [problem.encode()]
+
+        def start(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            kept = [(k, v) for k, v in headers if not k.lower().startswith("access-control-")]
+            return start_response(status, kept, *exc_info)
+
+        return app(environ, start)
+
+    return guarded
