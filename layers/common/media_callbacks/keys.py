@@ -2,9 +2,14 @@
 
 | item | pk | sk |
 |---|---|---|
-| result | `TASK#<vendor>#<task_id>` | `RESULT#<kind>` |
+| result | `TASK#<vendor>#<task_id>` | `RESULT#<kind>`; kind `event`: `RESULT#event#<event type>` |
 | rejected body | `REJECTED#<yyyy-mm-dd>` | `<received_at>#<request id>` (the rejection id) |
 | alert idempotency (Powertools) | `ALERT#idempotency` | `<function>.publish#<hash of alert_id>` |
+
+A task id takes at most MAX_TASK_ID_BYTES of UTF-8 (the adapters refuse longer ones, naming the
+vendor's field), so every partition key fits DynamoDB's 2048 bytes. An `event` result's sort key
+carries the vendor's event type, so one event's failure never hides behind another's success;
+an event type over MAX_EVENT_TYPE_BYTES is its digest, so the sort key fits DynamoDB's 1024.
 
 IAM conditions in template.yaml (`dynamodb:LeadingKeys`) name these prefixes too. A flagged
 result revision's frames live in EvidenceBucket under `evidence_prefix` (its IAM grant names
@@ -26,8 +31,32 @@ def task_pk(vendor: str, task_id: str) -> str:
     return f"{TASK}{vendor}#{task_id}"
 
 
-def result_key(vendor: str, task_id: str, kind: str) -> dict[str, str]:
-    return {"pk": task_pk(vendor, task_id), "sk": f"{RESULT}{kind}"}
+# The partition key `TASK#<vendor>#<task_id>` holds 2048 bytes; 1024 leaves room for any vendor
+# id and is what GET /tasks accepts too.
+MAX_TASK_ID_BYTES = 1024
+MAX_EVENT_TYPE_BYTES = 256  # the sort key holds 1024 bytes
+
+
+def task_id_fits(task_id: str) -> bool:
+    return len(task_id.encode("utf-8", "surrogatepass")) <= MAX_TASK_ID_BYTES
+
+
+def result_sk(kind: str, event_type: str | None = None) -> str:
+    """`RESULT#<kind>`, and for kind `event` `RESULT#event#<event type>`: each event type is a
+    result of its own. A kind never holds `#`, so whatever follows `RESULT#event#` is the event
+    type, `#` and all; a long one is `sha256-<hex digest>` (real event types are short names)."""
+    if kind != "event" or not event_type:
+        return f"{RESULT}{kind}"
+    encoded = event_type.encode("utf-8", "surrogatepass")
+    if len(encoded) > MAX_EVENT_TYPE_BYTES:
+        event_type = f"sha256-{hashlib.sha256(encoded).hexdigest()}"
+    return f"{RESULT}event#{event_type}"
+
+
+def result_key(
+    vendor: str, task_id: str, kind: str, event_type: str | None = None
+) -> dict[str, str]:
+    return {"pk": task_pk(vendor, task_id), "sk": result_sk(kind, event_type)}
 
 
 def rejected_day(day: str) -> str:

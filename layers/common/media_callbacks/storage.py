@@ -122,7 +122,7 @@ class ResultStore:
             self._call(
                 "update_item",
                 TableName=self.table_name,
-                Key=to_dynamodb(keys.result_key(result.vendor, result.task_id, result.kind))["M"],
+                Key=to_dynamodb(result_key(result))["M"],
                 UpdateExpression=update,
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
@@ -181,6 +181,13 @@ OPTIONAL = (
     "evidence",
     "evidence_prefix",
 )
+
+
+def result_key(result: CallbackResult) -> dict[str, str]:
+    """The result's item: one per task and kind, and per event type for kind `event`."""
+    return keys.result_key(
+        result.vendor, result.task_id, result.kind, result.result.get("event_type")
+    )
 
 
 def result_item(result: CallbackResult, received_at: str, retention_days: int) -> dict[str, Any]:
