@@ -20,6 +20,7 @@ from media_callbacks import aws
 from media_callbacks.auth import SecretUnavailable
 from media_callbacks.composition import Root
 from media_callbacks.ingest import Delivery, Outcome, count, utc_now
+from media_callbacks.keys import MAX_TASK_ID_BYTES
 from media_callbacks.observability import logger
 from media_callbacks.retry import QueueUnavailable
 from media_callbacks.settings import load_settings
@@ -32,9 +33,6 @@ root: Root[Services] = Root(lambda: build(config))
 app = APIGatewayRestResolver()
 if aws.snapshotting():  # clients into the snapshot; the token itself is fetched after restore
     _ = root.get().store.client, root.get().verifier.client
-
-
-MAX_TASK_ID_BYTES = 1024  # the table's partition key holds 2048 bytes with its TASK# prefix
 
 
 def _json(status_code: int, body: dict[str, Any]) -> Response[Any]:
@@ -76,7 +74,8 @@ def task(vendor: str, task_id: str) -> Response[Any]:
         )
     task_id = unquote(task_id)  # REST API path parameters arrive percent-encoded
     if len(task_id.encode()) > MAX_TASK_ID_BYTES:
-        return _json(400, {"status": "rejected", "error": "task_id: longer than 1024 bytes"})
+        error = f"task_id: longer than {MAX_TASK_ID_BYTES} bytes"  # what the callbacks accept
+        return _json(400, {"status": "rejected", "error": error})
     results = root.get().store.task_results(vendor, task_id)
     return _json(200, {"vendor": vendor, "task_id": task_id, "results": results})
 

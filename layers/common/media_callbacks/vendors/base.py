@@ -11,9 +11,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from media_callbacks.errors import RejectedPayload
+from media_callbacks.keys import MAX_TASK_ID_BYTES, task_id_fits
 from media_callbacks.results import MAX_FINDINGS, Finding, Moderation
 from media_callbacks.thresholds import SUGGESTION_RANK, Level, judge, level_for, strongest
 
@@ -42,13 +44,30 @@ def task_id_text(value: Any) -> Any:
     return value
 
 
+def fits_key[T: str | None](value: T) -> T:
+    """The table's key limit is bytes, not characters: 700 CJK characters take 2100."""
+    if value is not None and not task_id_fits(value):
+        raise PydanticCustomError(
+            "task_id_too_long",
+            "longer than {limit} bytes of UTF-8 (the table's key holds no more)",
+            {"limit": MAX_TASK_ID_BYTES},
+        )
+    return value
+
+
 Text = Annotated[str | None, BeforeValidator(blank_to_none)]
 Url = Annotated[str | None, BeforeValidator(_clean_url)]
 Number = Annotated[float | None, BeforeValidator(blank_to_none)]
 Count = Annotated[int | None, Field(ge=0, lt=2**63), BeforeValidator(blank_to_none)]
-TaskId = Annotated[str, BeforeValidator(task_id_text), Field(min_length=1, max_length=1024)]
+# Every field that can become a task id (the table's partition key) is one of these two.
+TaskId = Annotated[
+    str, BeforeValidator(task_id_text), Field(min_length=1), AfterValidator(fits_key)
+]
 OptionalTaskId = Annotated[
-    str | None, BeforeValidator(task_id_text), BeforeValidator(blank_to_none)
+    str | None,
+    BeforeValidator(task_id_text),
+    BeforeValidator(blank_to_none),
+    AfterValidator(fits_key),
 ]
 
 

@@ -48,8 +48,8 @@ class CtyunEvent(Payload):
 
     event_type: Annotated[str, BeforeValidator(blank_to_none)] = Field(alias="eventType")
     event_time: Text = Field(default=None, alias="eventTime")
-    video_id: Text = Field(default=None, alias="videoID")
-    workflow_id: Text = Field(default=None, alias="workflowId")
+    video_id: OptionalTaskId = Field(default=None, alias="videoID")  # task ids when taskId is not
+    workflow_id: OptionalTaskId = Field(default=None, alias="workflowId")
     task_id: OptionalTaskId = Field(default=None, alias="taskId")
     original_file_url: Url = Field(default=None, alias="originalFileUrl")
     status: Annotated[str | None, BeforeValidator(_ctyun_status)] = None
