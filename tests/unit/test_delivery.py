@@ -206,3 +206,30 @@ def test_the_shipped_sqs_event_is_ingested_by_the_retry_function(
         "transcode",
         "sam-local-2",
     )
+
+
+def test_a_body_that_is_not_the_base64_it_claims_is_rejected_alike_with_or_without_the_queue(
+    app_module: ModuleType, invoke: Invoke, aws: dict[str, Any], retries: QueueMapping
+) -> None:
+    """API Gateway's isBase64Encoded with a body that is not base64 (here JSON text): the
+    direct path rejects it; the same request queued while the table was down must too."""
+    event = callback_event("/callbacks/umedia/transcode", event_bytes("umedia/transcode"))
+    event["body"] = event_bytes("umedia/transcode").decode()  # JSON text: not valid base64
+    assert event["isBase64Encoded"] is True
+    status, direct = invoke(event)
+    assert (status, direct["status"]) == (400, "rejected")
+    _, undo = _refuse(
+        "dynamodb",
+        ("UpdateItem", "PutItem"),
+        "InternalServerError",
+        app_module.root.get().store.client,
+    )
+    assert invoke(event)[0] == 202
+    undo()
+    while retries.run_once():
+        pass
+    rejected = [i for i in scan(aws["dynamodb"]) if i["pk"].startswith("REJECTED#")]
+    assert [i["error"] for i in rejected] == [direct["error"], direct["error"]]
+    assert all(i["body"] == event["body"] for i in rejected)
+    assert results(aws) == []
+    assert queued(aws) == []

@@ -33,6 +33,9 @@ class Delivery(NamedTuple):
     source_ip: str | None = None
     headers: dict[str, Any] = {}  # noqa: RUF012 (never mutated)
     query: dict[str, Any] = {}  # noqa: RUF012
+    # The request itself is broken (API Gateway's base64 is not base64): the body is rejected
+    # with this error. Part of the delivery, so a queued request keeps it.
+    problem: str | None = None
 
 
 OutcomeStatus = Literal["stored", "duplicate", "ignored", "rejected", "queued"]
@@ -82,12 +85,15 @@ class Ingestor:
         self, delivery: Delivery, *, keep_rejected: bool = True, problem: str | None = None
     ) -> Outcome:
         """Store the callback; a body that cannot be stored is kept as a rejected item, unless
-        `keep_rejected` is false (a replay of a body that is already kept). `problem`: the
-        request itself is broken (the body is rejected with that error). When the table does
-        not answer, the request goes to the fallback queue (202), or StorageUnavailable rises."""
+        `keep_rejected` is false (a replay of a body that is already kept). `problem` (or the
+        delivery's own): the request itself is broken (the body is rejected with that error).
+        When the table does not answer, the request goes to the fallback queue (202), with its
+        problem, or StorageUnavailable rises."""
+        if problem is not None:
+            delivery = delivery._replace(problem=problem)
         try:
-            if problem is not None:
-                return self.reject(delivery, problem, delivery.kind)
+            if delivery.problem is not None:
+                return self.reject(delivery, delivery.problem, delivery.kind)
             return self._ingest(delivery, keep_rejected)
         except StorageUnavailable:
             if self.fallback is None:
