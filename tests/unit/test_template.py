@@ -6,11 +6,14 @@ import io
 import json
 import re
 from contextlib import redirect_stdout
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from local_stack.template import load_template
+
+ROOT = Path(__file__).resolve().parents[2]
 
 TEMPLATE = load_template()
 RESOURCES: dict[str, dict[str, Any]] = TEMPLATE["Resources"]
@@ -304,10 +307,54 @@ def test_the_front_door_outputs_http_callback_urls_only_when_enabled() -> None:
         assert output["Value"]["Fn::Sub"].startswith("http://${HttpFrontDoor.DomainName}")
 
 
-def test_the_retry_queue_has_backoff_room_and_a_dead_letter_queue() -> None:
+# The most AWS calls IngestRetryFunction makes for one record: the result's UpdateItem, the
+# rejected body's PutItem and its second try without headers (media_callbacks.ingest.reject),
+# then ChangeMessageVisibility for the backoff (retry_handler.app).
+CALLS_PER_RETRIED_RECORD = 4
+
+
+def retry_consumer() -> tuple[int, int, float, int, int]:
+    """IngestRetryFunction's timeout, batch size and batching window; the queue's visibility
+    timeout and maxReceiveCount, as the template sets them."""
+    function = FUNCTIONS["IngestRetryFunction"]["Properties"]
+    mapping = function["Events"]["RetryQueue"]["Properties"]
     queue = RESOURCES["IngestRetryQueue"]["Properties"]
-    timeout = TEMPLATE["Globals"]["Function"]["Timeout"]
-    assert queue["VisibilityTimeout"] >= 6 * timeout
+    timeout = function.get("Timeout", TEMPLATE["Globals"]["Function"]["Timeout"])
+    window = mapping.get("MaximumBatchingWindowInSeconds", 0)
+    receives = queue["RedrivePolicy"]["maxReceiveCount"]
+    return timeout, mapping["BatchSize"], window, queue["VisibilityTimeout"], receives
+
+
+def test_the_retry_consumer_sets_every_backoff_when_each_aws_call_takes_its_worst_case() -> None:
+    """In a slow outage every call may take the SDK's whole budget. Each record of a batch must
+    still be hidden for its backoff before the function times out and before the queue shows it
+    again; else it comes back after the visibility timeout, every receive counts, and it is
+    dead-lettered within minutes instead of after the documented backoff."""
+    from media_callbacks.aws import worst_case_seconds
+
+    timeout, batch, window, visibility, _ = retry_consumer()
+    last_backoff_set = window + batch * CALLS_PER_RETRIED_RECORD * worst_case_seconds()
+    assert last_backoff_set + 5 <= timeout  # 5 s for the code itself and a cold start's imports
+    assert visibility >= 6 * timeout  # as Lambda recommends for SQS sources
+
+
+def test_a_message_the_table_never_takes_is_dead_lettered_after_the_documented_backoff() -> None:
+    """The delays the consumer sets, receive after receive, add up to what DEPLOY.md says."""
+    from media_callbacks.retry import backoff_seconds
+    from media_callbacks.settings import Settings
+
+    *_, receives = retry_consumer()
+    base = Settings(table_name="table").retry_backoff_seconds
+    delays = [backoff_seconds(n, base) for n in range(1, receives + 1)]
+    assert delays[:3] == [30, 60, 120]
+    minutes = round(sum(delays) / 60)
+    deploy = (ROOT / "docs" / "DEPLOY.md").read_text(encoding="utf-8")
+    assert f"about {minutes} minutes after its first attempt" in deploy
+    assert f"After {receives} attempts" in deploy
+
+
+def test_the_retry_queue_has_a_dead_letter_queue() -> None:
+    queue = RESOURCES["IngestRetryQueue"]["Properties"]
     assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
         "Fn::GetAtt": ["IngestRetryDeadLetterQueue", "Arn"]
     }
