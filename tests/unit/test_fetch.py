@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import socket
 import threading
 import time
@@ -11,20 +12,27 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from media_callbacks.fetch import MAX_REDIRECTS, Refused, fetch, public
+from media_callbacks.fetch import MAX_REDIRECTS, Fetched, Refused, fetch, public
 
 JPEG = b"\xff\xd8\xff\xe0" + b"frame" * 100
+# 4 MiB of zeros as gzip: about 4 KiB on the wire
+BOMB = gzip.compress(b"\0" * (4 * 1024 * 1024))
+DRIP_SECONDS = 0.15
 
 
 class Images(BaseHTTPRequestHandler):
     seen: ClassVar[list[tuple[str, str | None]]] = []
+    encodings: ClassVar[list[str | None]] = []
 
     def log_message(self, format: str, *args: Any) -> None:
         return
 
     def do_GET(self) -> None:
         Images.seen.append((self.path, self.headers.get("Host")))
+        Images.encodings.append(self.headers.get("Accept-Encoding"))
         routes: dict[str, Callable[[], None]] = {
             "/frame.jpg": lambda: self.answer(200, JPEG, "image/jpeg"),
             "/page": lambda: self.answer(200, b"<html></html>", "text/html; charset=utf-8"),
@@ -32,6 +40,9 @@ class Images(BaseHTTPRequestHandler):
             "/big": lambda: self.answer(200, b"x" * 2048, "image/png"),
             "/exact": lambda: self.answer(200, b"x" * 1024, "image/png"),
             "/slow": self.slow,
+            "/drip-body": self.drip_body,
+            "/drip-headers": self.drip_headers,
+            "/bomb": self.bomb,
             "/gone": lambda: self.answer(404, b"", "text/plain"),
             "/expired": lambda: self.answer(403, b"", "text/plain"),
             "/to-metadata": lambda: self.redirect("http://169.254.169.254/latest/meta-data/"),
@@ -69,6 +80,36 @@ class Images(BaseHTTPRequestHandler):
         time.sleep(1.5)
         self.wfile.write(b"x" * 10)
 
+    def drip(self, data: bytes) -> None:
+        """One byte every 0.15 s, until the client goes away."""
+        try:
+            for byte in data:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(DRIP_SECONDS)
+        except OSError:
+            return
+
+    def drip_body(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", "200")
+        self.end_headers()
+        self.wfile.flush()
+        self.drip(b"x" * 200)  # 30 s in all
+
+    def drip_headers(self) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\n" + b"X-Pad: y\r\n" * 20
+        self.drip(head + b"Content-Length: 1\r\n\r\nx")
+
+    def bomb(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(BOMB)))
+        self.end_headers()
+        self.wfile.write(BOMB)
+
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
@@ -86,7 +127,9 @@ def reason(url: str, **kwargs: Any) -> str:
 
 def dns(*addresses: str) -> Any:
     def resolve(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in addresses]
+        family = {4: socket.AF_INET, 6: socket.AF_INET6}
+        return [(family[6 if ":" in a else 4], socket.SOCK_STREAM, 6, "", (a, port))
+                for a in addresses]  # fmt: skip
 
     return resolve
 
@@ -166,3 +209,91 @@ def test_a_slow_answer_times_out(server: str) -> None:
 def test_gone_and_expired_frames_say_so(server: str) -> None:
     assert reason(f"{server}/gone", allow_loopback=True) == "404"
     assert reason(f"{server}/expired", allow_loopback=True) == "403"
+
+
+@pytest.mark.parametrize("path", ["/drip-body", "/drip-headers"])
+def test_a_server_sending_a_byte_at_a_time_is_cut_off_at_the_deadline(
+    server: str, path: str
+) -> None:
+    """One deadline across connect, headers and body: 1 s must not become 30 s (or 5.9 s, as
+    when it was checked between 64 KiB reads). 1.5 s of margin for a busy 2-core machine."""
+    started = time.monotonic()
+    assert reason(f"{server}{path}", allow_loopback=True, timeout=1.0) == "timeout"
+    assert time.monotonic() - started < 2.5
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://[::1/x.jpg", "http://cdn.example.com:99999/x.jpg", "http://cdn.example.com:x/x.jpg",
+     "http://exa\x00mple.com/x.jpg", "http://a b.example.com/x.jpg",
+     f"http://{'a' * 64}.com/x.jpg"],
+)  # fmt: skip
+def test_a_malformed_frame_url_is_refused_not_raised(url: str) -> None:
+    assert reason(url, resolve=dns("10.0.0.1")) == "malformed URL"  # refused before resolving
+
+
+def test_an_international_host_is_fetched_by_its_idna_name(server: str) -> None:
+    port = server.rsplit(":", 1)[1]
+    got = fetch(f"http://例子.测试:{port}/frame.jpg", allow_loopback=True, resolve=dns("127.0.0.1"))
+    assert got.body == JPEG
+    assert Images.seen[-1] == ("/frame.jpg", f"xn--fsqu00a.xn--0zwm56d:{port}")
+
+
+def test_a_non_ascii_path_is_sent_percent_encoded(server: str) -> None:
+    assert reason(f"{server}/帧 1.jpg", allow_loopback=True) == "404"
+    assert Images.seen[-1][0] == "/%E5%B8%A7%201.jpg"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+     "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+     "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+     "::a00:1", "::808:808",  # IPv4-compatible, refused whatever the IPv4 address
+     "::ffff:0:a00:1", "::ffff:0:808:808"],  # IPv4-translated, the same
+)  # fmt: skip
+def test_a_private_ipv4_address_inside_an_ipv6_form_is_refused(address: str) -> None:
+    assert reason("http://cdn.example.com/frame.jpg", resolve=dns(address)) == "private address"
+
+
+def test_nat64_of_a_public_ipv4_address_stays_fetchable() -> None:
+    """DNS64 resolvers (an IPv6-only subnet) answer every IPv4-only CDN so."""
+    assert public("64:ff9b::808:808")
+    assert not public("2002:a00:1::1")  # 6to4: refused, as every 2002::/16 address
+
+
+def test_a_gzip_bomb_is_kept_as_sent_never_inflated(server: str) -> None:
+    got = fetch(f"{server}/bomb", allow_loopback=True, max_bytes=1024 * 1024)
+    assert got.body == BOMB  # 4 KiB on the wire, 4 MiB inflated: over the cap only inflated
+    assert Images.encodings[-1] == "identity"
+
+
+URL_TEXT = st.text(
+    st.characters(codec="utf-8") | st.sampled_from("[]:@%/?#\x00"),
+    max_size=40,
+)
+
+
+@settings(max_examples=150, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    scheme=st.sampled_from(["http", "https", "HTTP", "ftp", ""]),
+    host=URL_TEXT | st.sampled_from(["[::1", "例子.测试", "127.0.0.1", "[::1]", "xn--"]),
+    port=st.one_of(st.just("the server's"), st.none(), st.integers(-5, 99999).map(str), URL_TEXT),
+    path=URL_TEXT,
+)
+def test_any_frame_url_is_fetched_or_refused_never_raised(
+    server: str, scheme: str, host: str, port: str | None, path: str
+) -> None:
+    """Frame URLs come from callbacks: whatever one holds, the answer is an image or a reason.
+    Every name resolves to the test server (loopback allowed), so the request is sent too."""
+    if port == "the server's":
+        port = server.rsplit(":", 1)[1]
+    netloc = host if port is None else f"{host}:{port}"
+    url = f"{scheme}://{netloc}/{path}"
+    outcome: Fetched | Refused
+    try:
+        outcome = fetch(url, allow_loopback=True, resolve=dns("127.0.0.1"), timeout=2.0)
+    except Refused as refused:
+        outcome = refused
+    assert isinstance(outcome, Fetched) or outcome.reason
