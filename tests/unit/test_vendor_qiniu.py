@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from conftest import Invoke, load_app
+from conftest import Invoke, load_app, scan
 from helpers import TOKEN, callback_event, event_bytes, event_json
 from local_stack.apigw import FakeLambdaContext
 from media_callbacks.errors import RejectedPayload
@@ -159,3 +159,71 @@ def test_a_pfop_notify_with_the_token_when_no_keys_are_set(invoke: Invoke) -> No
         400, "kind: Qiniu callbacks need a kind in the path: /callbacks/qiniu/pfop or "
         "/callbacks/qiniu/censor",
     )  # fmt: skip
+
+
+# --- what a signature proves -------------------------------------------------------------------
+
+DOMAIN = "abc123.execute-api.ap-southeast-1.amazonaws.com"
+KEYS = {"access_key": "AK", "secret_key": "SK"}
+JSON = {"Content-Type": "application/json"}
+FORGED_PASS = json.dumps(
+    {"id": "any-task", "status": "FINISHED", "result": {"code": 200, "suggestion": "pass"}}
+).encode()
+
+
+def signed_app(aws: dict[str, Any]) -> Any:
+    boto3.client("secretsmanager").put_secret_value(
+        SecretId=aws["secret_arn"], SecretString=json.dumps({"token": TOKEN, "qiniu": KEYS})
+    )
+    return load_app()
+
+
+def post_censor(app: Any, headers: dict[str, str], *, path: str = "/callbacks/qiniu/censor",
+                query: str = "", body: bytes = FORGED_PASS) -> int:  # fmt: skip
+    event = callback_event(path, body, token=None, headers=headers, query=query,
+                           domain_name=DOMAIN)  # fmt: skip
+    if "Content-Type" not in headers:  # sent without one
+        del event["headers"]["Content-Type"], event["multiValueHeaders"]["Content-Type"]
+    return int(app.lambda_handler(event, FakeLambdaContext())["statusCode"])
+
+
+@pytest.mark.parametrize("content_type", ["application/octet-stream", None])
+def test_a_qiniu_signature_that_does_not_cover_the_body_is_refused(
+    aws: dict[str, Any], content_type: str | None
+) -> None:
+    """Qiniu's SDKs sign no body for octet-stream or without a Content-Type: such a signature,
+    captured once, would store any forged verdict for any task."""
+    app = signed_app(aws)
+    headers = {"content-type": content_type} if content_type else {}
+    unsigned_body = SignedRequest("POST", "", "", headers, FORGED_PASS, ())
+    url = f"https://{DOMAIN}/v1/callbacks/qiniu/censor"
+    authorization = f"Qiniu AK:{qiniu.qiniu_signature(unsigned_body, url, 'SK')}"
+    sent = {
+        "Authorization": authorization,
+        **({"Content-Type": content_type} if content_type else {}),
+    }
+    assert post_censor(app, sent) == 401
+    assert scan(aws["dynamodb"]) == []  # nothing stored
+    assert (
+        post_censor(app, {**JSON, **qiniu.sign(url, FORGED_PASS, KEYS, 0)}) == 200
+    )  # signed over JSON
+
+
+def test_a_qbox_signature_over_a_json_body_counts_only_for_the_path_and_query_it_signs(
+    aws: dict[str, Any],
+) -> None:
+    """Qiniu's SDKs check a QBox signature over a JSON body on the path alone, as a URL token:
+    genuine ones are kept; moved to another route or query it is refused."""
+    app = signed_app(aws)
+    path_only = SignedRequest("POST", "", "", {"content-type": "application/json"}, b"", ())
+
+    def qbox(path: str) -> dict[str, str]:
+        signature = qiniu.qbox_signature(path_only, f"https://{DOMAIN}/v1{path}", "SK")
+        return {**JSON, "Authorization": f"QBox AK:{signature}"}
+
+    censor = event_bytes("qiniu/censor")
+    assert post_censor(app, qbox("/callbacks/qiniu/censor"), body=censor) == 200
+    assert post_censor(app, qbox("/callbacks/qiniu/censor?job=1"), query="job=1") == 200
+    assert post_censor(app, qbox("/callbacks/qiniu/pfop"), body=censor) == 401
+    assert post_censor(app, qbox("/callbacks/qiniu/censor"), query="job=1") == 401
+    assert post_censor(app, qbox("/callbacks/qiniu/censor?job=1"), query="job=2") == 401

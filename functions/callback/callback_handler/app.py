@@ -114,7 +114,7 @@ def _callback(vendor: str, kind: str | None) -> Response[Any]:
         request_id=str((raw.get("requestContext") or {}).get("requestId") or ""),
         content_type=events.header(headers, "content-type"),
         source_ip=events.source_ip(raw),
-        headers=events.text_pairs(headers, events.TOKEN_HEADER),
+        headers=events.kept_headers(headers),
         query=events.text_pairs(query, events.TOKEN_QUERY),
     )
     return answer(services.ingestor.ingest(delivery, problem=body_problem))
@@ -158,7 +158,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         return events.bad_event_response(problem)
     if LOG_EVENT:
         logger.info(events.redacted(event))
-    return app.resolve(event, context)
+    return app.resolve(events.routed(event), context)  # a custom domain's base path: not a route
 
 
 # The cold start's objects (modules, classes, models) live as long as the container: freeze them,

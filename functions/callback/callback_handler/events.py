@@ -11,9 +11,8 @@ import base64
 import binascii
 import json
 from typing import Any
-from urllib.parse import quote, urlencode
 
-from media_callbacks.signing import SignedRequest
+from media_callbacks.signing import SignedRequest, queries, signature_header
 
 TOKEN_QUERY = "token"  # noqa: S105 (a parameter name, not a secret)
 TOKEN_HEADER = "x-callback-token"  # noqa: S105
@@ -70,36 +69,92 @@ def presented_token(query: dict[str, Any], headers: dict[str, Any]) -> str | Non
     return None
 
 
+def routed(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with `path` as the route path. Through a custom domain mapped with a base path,
+    API Gateway's `path` carries the base path (`/media/callbacks/...`) while `resource` is
+    the route (`/callbacks/{vendor}/{kind}`): the route is the path's last segments, as many as
+    the resource has, when its fixed segments match."""
+    path = route_path(event)
+    return event if path == event["path"] else {**event, "path": path}
+
+
+def route_path(event: dict[str, Any]) -> str:
+    path = str(event.get("path") or "")
+    resource = event.get("resource")
+    if not isinstance(resource, str) or not resource.startswith("/") or "+}" in resource:
+        return path
+    want, got = _segments(resource), _segments(path)
+    if len(got) <= len(want):
+        return path
+    tail = got[len(got) - len(want) :]
+    fixed = all(w == g for w, g in zip(want, tail, strict=True) if not w.startswith("{"))
+    return "/" + "/".join(tail) if fixed else path
+
+
+def _segments(path: str) -> list[str]:
+    stripped = path.strip("/")
+    return stripped.split("/") if stripped else []
+
+
 def signed_request(event: dict[str, Any], body: bytes) -> SignedRequest:
-    """The request as its sender signed it, and the public base URLs it may have used: the
-    API's own (`https://<domainName>/<stage>`) and those of the stage variable
-    `publicBaseUrls` (the front door's, custom domains')."""
-    context = event.get("requestContext") or {}
-    bases = []
-    if isinstance(context, dict) and context.get("domainName") and context.get("stage"):
-        bases.append(f"https://{context['domainName']}/{context['stage']}")
-    variables = event.get("stageVariables") or {}
-    configured = variables.get("publicBaseUrls") if isinstance(variables, dict) else None
-    if isinstance(configured, str):
-        bases += [u.strip() for u in configured.split(",") if u.strip().startswith("http")]
+    """The request as its sender signed it (the route path, after the public base URL), and the
+    public base URLs it may have used: the one it reached (`https://<domainName>` with the
+    stage, or a custom domain's base path) and those of the stage variable `publicBaseUrls`
+    (the front door's, custom domains'), each over http and https."""
+    path = str(event.get("path") or "")
     headers = event.get("headers") or {}
+    candidates = queries(query_pairs(event))
     return SignedRequest(
         method=str(event.get("httpMethod") or "POST"),
-        path=str(event.get("path") or ""),
-        query=raw_query(event.get("multiValueQueryStringParameters")),
+        path=path,
+        query=candidates[0],
         headers={str(k).lower(): v for k, v in headers.items() if isinstance(v, str)},
         body=body,
-        base_urls=tuple(bases),
+        base_urls=tuple(dict.fromkeys(_reached(event, path) + _configured(event))),
+        alternatives=candidates[1:],
     )
 
 
-def raw_query(pairs: Any) -> str:
-    """The query string as the sender most likely wrote it (API Gateway's REST events give
-    parameters, not the raw string): each value percent-encoded, in the order received."""
-    if not isinstance(pairs, dict):
-        return ""
-    items = [(k, v) for k, values in pairs.items() for v in (values or []) if isinstance(v, str)]
-    return urlencode(items, quote_via=quote, safe="")
+def _reached(event: dict[str, Any], path: str) -> list[str]:
+    """The base URL this request reached: its domain and what precedes the route path in
+    `requestContext.path` (the stage on the API's own domain, a custom domain's base path)."""
+    context = event.get("requestContext") or {}
+    domain = context.get("domainName") if isinstance(context, dict) else None
+    if not domain:
+        return []
+    full = context.get("path")
+    route = _segments(path)
+    if isinstance(full, str) and len(_segments(full)) >= len(route):
+        prefix = _segments(full)[: len(_segments(full)) - len(route)]
+        return [f"https://{domain}" + "".join(f"/{part}" for part in prefix)]
+    return [f"https://{domain}/{context['stage']}"] if context.get("stage") else []
+
+
+def _configured(event: dict[str, Any]) -> list[str]:
+    """The stage variable's base URLs over both schemes: the front door answers http and https
+    (a custom domain only https, so its http form matches nothing a vendor was given)."""
+    variables = event.get("stageVariables") or {}
+    configured = variables.get("publicBaseUrls") if isinstance(variables, dict) else None
+    if not isinstance(configured, str):
+        return []
+    bases = [u.strip() for u in configured.split(",") if u.strip().startswith("http")]
+    rests = [base.split("://", 1)[1] for base in bases if "://" in base]
+    return [f"{scheme}://{rest}" for rest in rests for scheme in ("http", "https")]
+
+
+def query_pairs(event: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """The query's parameters as API Gateway hands them: each key with its values in order."""
+    multi = event.get("multiValueQueryStringParameters")
+    if isinstance(multi, dict):
+        return [
+            (str(k), [v for v in values if isinstance(v, str)])
+            for k, values in multi.items()
+            if isinstance(values, list)
+        ]
+    single = event.get("queryStringParameters")
+    if isinstance(single, dict):
+        return [(str(k), [v]) for k, v in single.items() if isinstance(v, str)]
+    return []
 
 
 def header(headers: dict[str, Any], name: str) -> str | None:
@@ -108,6 +163,19 @@ def header(headers: dict[str, Any], name: str) -> str | None:
         if isinstance(key, str) and key.lower() == name and isinstance(value, str):
             return value
     return None
+
+
+def kept_headers(headers: Any) -> dict[str, str]:
+    """Headers as text, without the token's header and every vendor's signature headers."""
+    if not isinstance(headers, dict):
+        return {}
+    return {
+        str(k): str(v) for k, v in headers.items() if v is not None and not secret_header(str(k))
+    }
+
+
+def secret_header(name: str) -> bool:
+    return name.lower() == TOKEN_HEADER or signature_header(name)
 
 
 def text_pairs(pairs: Any, drop: str) -> dict[str, str]:
@@ -124,19 +192,24 @@ def source_ip(event: dict[str, Any]) -> str | None:
 
 
 def redacted(event: dict[str, Any]) -> dict[str, Any]:
-    """The event with every copy of the token replaced, for POWERTOOLS_LOGGER_LOG_EVENT."""
+    """The event with every copy of the token and of the signature headers replaced, for
+    POWERTOOLS_LOGGER_LOG_EVENT."""
     import copy  # only with POWERTOOLS_LOGGER_LOG_EVENT
 
     safe = copy.deepcopy(event)
-    for name, key in (
-        ("queryStringParameters", TOKEN_QUERY),
-        ("multiValueQueryStringParameters", TOKEN_QUERY),
-        ("headers", TOKEN_HEADER),
-        ("multiValueHeaders", TOKEN_HEADER),
+    for name, secret in (
+        ("queryStringParameters", _token_query),
+        ("multiValueQueryStringParameters", _token_query),
+        ("headers", secret_header),
+        ("multiValueHeaders", secret_header),
     ):
         pairs = safe.get(name)
         if isinstance(pairs, dict):
             for k in pairs:
-                if str(k).lower() == key:
+                if secret(str(k)):
                     pairs[k] = REDACTED
     return safe
+
+
+def _token_query(name: str) -> bool:
+    return name.lower() == TOKEN_QUERY
