@@ -62,11 +62,22 @@ def test_the_json_alert_carries_the_contract_fields() -> None:
 
 def test_alert_id_is_stable_per_revision_and_changes_with_it() -> None:
     assert build_alert(image())["alert_id"] == build_alert(image())["alert_id"]
-    assert build_alert(image())["alert_id"] == alert_id("TASK#umedia#1", "RESULT#moderation", 1)
-    assert build_alert(image(revision=2))["alert_id"] != build_alert(image())["alert_id"]
-    assert alert_id("TASK#umedia#1", "RESULT#moderation", 1) != alert_id(
-        "TASK#umedia#1", "RESULT#moderation", 11
+    received = "2026-11-21T20:20:42.105391Z"
+    assert build_alert(image())["alert_id"] == alert_id(
+        "TASK#umedia#1", "RESULT#moderation", 1, received
     )
+    assert build_alert(image(revision=2))["alert_id"] != build_alert(image())["alert_id"]
+    assert alert_id("TASK#umedia#1", "RESULT#moderation", 1, received) != alert_id(
+        "TASK#umedia#1", "RESULT#moderation", 11, received
+    )
+
+
+def test_the_documented_example_alert_id_is_the_one_built() -> None:
+    """docs/ALERTS.md shows the alert of its example item: its id is the one subscribers get."""
+    from helpers import ROOT
+
+    docs = (ROOT / "docs" / "ALERTS.md").read_text(encoding="utf-8")
+    assert f'"alert_id": "{build_alert(image())["alert_id"]}"' in docs
 
 
 def test_subject_is_short_printable_ascii() -> None:

@@ -340,3 +340,86 @@ def test_recording_the_evidence_alerts_nobody_again(setup: Setup) -> None:
     assert [r["eventName"] for r in modified] == ["MODIFY"]
     assert setup.invoke(modified) == {"batchItemFailures": []}
     assert setup.received(setup.all_url) == []
+
+
+@pytest.fixture
+def publishes(setup: Setup) -> Iterator[list[dict[str, Any]]]:
+    """Every sns.Publish request AlertFunction makes, as SNS receives it (the `email` form and
+    the size SNS counts are only visible here; raw SQS delivery carries `default`)."""
+    sent: list[dict[str, Any]] = []
+
+    def keep(params: dict[str, Any], **_: Any) -> None:
+        sent.append(json.loads(json.dumps(params)))
+
+    sns = setup.alerts.root.get().sns
+    sns.meta.events.register("provide-client-params.sns.Publish", keep)
+    yield sent
+    sns.meta.events.unregister("provide-client-params.sns.Publish", keep)
+
+
+def sns_bytes(request: dict[str, Any]) -> int:
+    """What SNS counts against 256 KiB: message, subject, each attribute's name, type, value."""
+    size = len(request["Message"].encode()) + len(request.get("Subject", "").encode())
+    for name, attribute in request.get("MessageAttributes", {}).items():
+        size += len(name.encode()) + len(attribute["DataType"].encode())
+        size += len(attribute["StringValue"].encode())
+    return size
+
+
+def test_an_alert_of_700_categories_is_delivered_within_256_kib_and_counts_them(
+    setup: Setup, publishes: list[dict[str, Any]]
+) -> None:
+    """700 distinct vendor labels above the threshold: 700 categories, each in the JSON, the
+    email and the `categories` attribute; over SNS's limit unless the alert sheds them."""
+    review = event_json("tencent/review-audio-video-complete")
+    segments = [
+        {"Confidence": 99, "Suggestion": "block", "Label": f"label-{n:03d}-" + "x" * 180}
+        for n in range(700)
+    ]
+    review["ReviewAudioVideoCompleteEvent"]["Output"]["SegmentSet"] = segments
+    setup.post("/callbacks/tencent", review)
+    assert setup.invoke(flagged(setup.records())) == {"batchItemFailures": []}
+    [message] = setup.received(setup.all_url)
+    alert = json.loads(message["Body"])
+    assert alert["category_count"] == 700
+    assert 0 < len(alert["categories"]) <= 100
+    assert (
+        json.loads(message["MessageAttributes"]["categories"]["StringValue"]) == alert["categories"]
+    )
+    [request] = publishes
+    assert sns_bytes(request) <= 256 * 1024
+    assert "(700 categories in all)" in json.loads(request["Message"])["email"]
+
+
+def test_a_task_id_with_a_line_break_cannot_forge_a_line_of_the_email(
+    setup: Setup, publishes: list[dict[str, Any]]
+) -> None:
+    forged = event_json("umedia/moderation") | {"task_id": "1\nVendor: forged"}
+    forged["invalid_image_list"][0]["url"] = "http://h/a.jpg\r\nSource: forged"
+    setup.post("/callbacks/umedia/moderation", forged)
+    assert setup.invoke(flagged(setup.records())) == {"batchItemFailures": []}
+    [request] = publishes
+    email = json.loads(request["Message"])["email"]
+    lines = email.splitlines()
+    assert "Vendor:     umedia" in lines
+    assert not any(line.startswith(("Vendor: forged", "Source: forged")) for line in lines)
+    assert [line for line in lines if line.startswith("Vendor")] == ["Vendor:     umedia"]
+    assert "Task:       1?Vendor: forged" in lines
+    [message] = setup.received(setup.all_url)
+    assert json.loads(message["Body"])["task_id"] == "1\nVendor: forged"  # the JSON keeps it
+
+
+def test_an_item_recreated_after_its_ttl_deletion_alerts_again_with_a_new_id(
+    setup: Setup, aws: dict[str, Any]
+) -> None:
+    """RetentionDays: the table's TTL deletes the item; the same task flagged again later starts
+    over at revision 1, and must not reuse (and be deduplicated as) the deleted item's alert."""
+    setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
+    setup.invoke(flagged(setup.records()))
+    key = {"pk": {"S": "TASK#umedia#1"}, "sk": {"S": "RESULT#moderation"}}
+    aws["dynamodb"].delete_item(TableName=TABLE, Key=key)  # as the TTL would
+    setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
+    assert setup.invoke(flagged(setup.records())) == {"batchItemFailures": []}
+    alerts = [json.loads(m["Body"]) for m in setup.received(setup.all_url)]
+    assert [a["revision"] for a in alerts] == [1, 1]
+    assert alerts[0]["alert_id"] != alerts[1]["alert_id"]
