@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import gzip
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -297,3 +299,99 @@ def test_any_frame_url_is_fetched_or_refused_never_raised(
     except Refused as refused:
         outcome = refused
     assert isinstance(outcome, Fetched) or outcome.reason
+
+
+# --- https ---------------------------------------------------------------------------------------
+
+
+def _certificates(folder: Path) -> tuple[Path, Path]:
+    """A CA (the test's own) and a certificate it signed for frames.test: (CA file, cert+key)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    def name(text: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, text)])
+
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = (
+        x509.CertificateBuilder().subject_name(name("test CA")).issuer_name(name("test CA"))
+        .public_key(ca_key.public_key()).serial_number(1)
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(True, False, False, False, False, True, True, False, False),
+                       critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
+                       critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )  # fmt: skip
+    leaf = (
+        x509.CertificateBuilder().subject_name(name("frames.test")).issuer_name(ca.subject)
+        .public_key(key.public_key()).serial_number(2)
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("frames.test")]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                       critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )  # fmt: skip
+    pem = serialization.Encoding.PEM
+    ca_file, chain = folder / "ca.pem", folder / "server.pem"
+    ca_file.write_bytes(ca.public_bytes(pem))
+    chain.write_bytes(
+        leaf.public_bytes(pem)
+        + key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return ca_file, chain
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    """An https server for frames.test on 127.0.0.1: (its port, the CA file that trusts it)."""
+    ca_file, chain = _certificates(tmp_path_factory.mktemp("tls"))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(chain)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Images)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd.server_address[1], ca_file
+    httpd.shutdown()
+
+
+@pytest.fixture
+def trusted(tls_server: tuple[int, Path], monkeypatch: pytest.MonkeyPatch) -> int:
+    """The fetcher's CA bundle (the AWS SDK's) trusts the test CA; the server's port."""
+    import botocore.httpsession
+
+    port, ca_file = tls_server
+    monkeypatch.setattr(botocore.httpsession, "get_cert_path", lambda _: str(ca_file))
+    return port
+
+
+def test_an_https_frame_is_fetched_with_its_certificate_checked(trusted: int) -> None:
+    url = f"https://frames.test:{trusted}/frame.jpg"
+    assert fetch(url, allow_loopback=True, resolve=dns("127.0.0.1")).body == JPEG
+    elsewhere = f"https://other.test:{trusted}/frame.jpg"  # the certificate names frames.test
+    assert reason(elsewhere, allow_loopback=True, resolve=dns("127.0.0.1")) == "connection failed"
+
+
+def test_an_https_certificate_no_trusted_ca_signed_is_refused(
+    tls_server: tuple[int, Path],
+) -> None:
+    url = f"https://frames.test:{tls_server[0]}/frame.jpg"
+    assert reason(url, allow_loopback=True, resolve=dns("127.0.0.1")) == "connection failed"
+
+
+def test_an_https_server_sending_a_byte_at_a_time_is_cut_off_at_the_deadline(
+    trusted: int,
+) -> None:
+    started = time.monotonic()
+    url = f"https://frames.test:{trusted}/drip-headers"
+    assert reason(url, allow_loopback=True, resolve=dns("127.0.0.1"), timeout=1.0) == "timeout"
+    assert time.monotonic() - started < 2.5
