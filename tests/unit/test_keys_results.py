@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import Invoke, scan
 from helpers import callback_event, event_json
@@ -94,3 +96,14 @@ def test_a_huge_event_type_still_makes_a_sort_key_the_table_takes(invoke: Invoke
     [item] = results(aws)
     assert item["sk"].startswith("RESULT#event#sha256-")
     assert item["result"]["event_type"] == "事件#" * 400
+
+
+@given(st.text(min_size=1, max_size=600), st.text(min_size=1, max_size=600))
+def test_any_event_type_gives_a_sort_key_that_fits_and_is_its_own(first: str, second: str) -> None:
+    from media_callbacks.keys import result_sk
+
+    keys = [result_sk("event", first), result_sk("event", second)]
+    for key in keys:
+        assert key.startswith("RESULT#event#")
+        assert len(key.encode("utf-8", "surrogatepass")) <= 1024
+    assert (keys[0] == keys[1]) == (first == second)

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import Invoke, scan
 from helpers import callback_event, event_json
@@ -81,3 +83,21 @@ def test_tencent_review_task_id_is_counted_in_bytes(invoke: Invoke, aws: Any) ->
     status, answer = invoke(callback_event("/callbacks/tencent", body))
     assert (status, answer["status"]) == (400, "rejected")
     assert answer["error"].startswith("ReviewAudioVideoCompleteEvent.TaskId: ")
+
+
+# one to four bytes a character, so lengths in characters and in bytes disagree around the limit
+MIXED = st.text(alphabet=st.sampled_from("a é任😀"), min_size=250, max_size=1100)
+
+
+@given(st.one_of(st.text(min_size=1, max_size=1100), MIXED).map(str.strip).filter(bool))
+def test_a_task_id_is_accepted_exactly_when_its_utf8_fits_1024_bytes(task_id: str) -> None:
+    from media_callbacks.errors import RejectedPayload
+    from media_callbacks.thresholds import DEFAULT_THRESHOLDS
+    from media_callbacks.vendors import umedia
+
+    body = event_json("umedia/transcode") | {"task_id": task_id}
+    if len(task_id.encode("utf-8", "surrogatepass")) <= 1024:
+        assert umedia.normalise("transcode", body, DEFAULT_THRESHOLDS).task_id == task_id
+    else:
+        with pytest.raises(RejectedPayload, match=r"^task_id: longer than 1024 bytes"):
+            umedia.normalise("transcode", body, DEFAULT_THRESHOLDS)
