@@ -47,10 +47,10 @@ def test_a_token_callback_through_a_custom_domain_with_a_base_path_is_stored(
 ) -> None:
     event = callback_event("/callbacks/umedia/transcode", event_bytes("umedia/transcode"))
     status, body = answer(app, through_custom_domain(event, "/media"))
-    assert (status, body["status"], body["kind"]) == (200, "stored", "transcode")
+    assert (status, body.get("status"), body.get("kind")) == (200, "stored", "transcode")
     event = callback_event("/callbacks/ctyun", event_bytes("ctyun/transcode-complete"))
     status, body = answer(app, through_custom_domain(event, "/media/v2"))  # a two-level base
-    assert (status, body["vendor"]) == (200, "ctyun")
+    assert (status, body.get("vendor")) == (200, "ctyun")
     stored = sorted((item["vendor"], item["kind"]) for item in scan(aws["dynamodb"]))
     assert stored == [("ctyun", "transcode"), ("umedia", "transcode")]
 
