@@ -12,6 +12,7 @@ import pytest
 
 from helpers import event_bytes
 from media_callbacks.items import from_dynamodb
+from media_callbacks.keys import result_key
 
 from .conftest import TOKEN, LocalRun
 
@@ -26,10 +27,12 @@ def unique(name: str) -> tuple[str, bytes]:
     return task_id, json.dumps(data).encode()
 
 
-def get_item(run: LocalRun, vendor: str, task_id: str, kind: str) -> dict[str, Any]:
+def get_item(
+    run: LocalRun, vendor: str, task_id: str, kind: str, event_type: str | None = None
+) -> dict[str, Any]:
+    key = result_key(vendor, task_id, kind, event_type)
     item = run.client("dynamodb").get_item(
-        TableName="media-callbacks",
-        Key={"pk": {"S": f"TASK#{vendor}#{task_id}"}, "sk": {"S": f"RESULT#{kind}"}},
+        TableName="media-callbacks", Key={k: {"S": v} for k, v in key.items()}
     )
     assert "Item" in item, f"no item for {vendor} {task_id} {kind}"
     return from_dynamodb(item["Item"])
@@ -63,7 +66,8 @@ def test_each_route_stores_the_callback(
         "task_id": task_id,
         "flagged": flagged,
     }
-    item = get_item(local_run, vendor, task_id, kind)
+    event_type = json.loads(body).get("eventType") if kind == "event" else None
+    item = get_item(local_run, vendor, task_id, kind, event_type)
     assert item["payload"] == body.decode()
     assert item["flagged"] is flagged
     assert TOKEN not in json.dumps(item)

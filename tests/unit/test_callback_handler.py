@@ -17,11 +17,13 @@ from helpers import ROOT, TOKEN, callback_event, event_bytes
 from local_stack.apigw import proxy_event
 
 
-def stored(aws: dict[str, Any], vendor: str, task_id: str, kind: str) -> dict[str, Any]:
+def stored(
+    aws: dict[str, Any], vendor: str, task_id: str, kind: str, event_type: str | None = None
+) -> dict[str, Any]:
     from media_callbacks.items import from_dynamodb
     from media_callbacks.keys import result_key
 
-    key = {k: {"S": v} for k, v in result_key(vendor, task_id, kind).items()}
+    key = {k: {"S": v} for k, v in result_key(vendor, task_id, kind, event_type).items()}
     item = aws["dynamodb"].get_item(TableName=TABLE, Key=key).get("Item")
     assert item is not None, f"nothing stored for {vendor} {task_id} {kind}"
     return from_dynamodb(item)
@@ -187,7 +189,7 @@ def test_inferred_route_and_ctyun_route(invoke: Invoke, aws: Any) -> None:
     assert item["moderation"]["thresholds"]["porn"] == {"review": 0.6, "block": 0.9}
     status, answer = invoke(callback_event("/callbacks/ctyun", event_bytes("ctyun/other-event")))
     assert (status, answer["vendor"], answer["kind"]) == (200, "ctyun", "event")
-    event = stored(aws, "ctyun", "45caa4a6488844a3aaa2ea1334a7b806", "event")
+    event = stored(aws, "ctyun", "45caa4a6488844a3aaa2ea1334a7b806", "event", "VideoUploadComplete")
     assert event["result"]["event_type"] == "VideoUploadComplete"
 
 
