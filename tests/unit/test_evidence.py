@@ -9,6 +9,8 @@ from typing import Any
 
 import boto3
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import TABLE
 from helpers import event_json
@@ -149,3 +151,39 @@ def test_an_expired_frame_url_is_not_fetched(s3: Any) -> None:
                         fetcher=fetcher, now=lambda: 1800000000.0)  # fmt: skip
     assert collect.collect(image) == [{"reason": "expired"}] * 2
     assert fetcher.calls == []
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    url=st.one_of(
+        st.text(max_size=60),
+        st.builds(
+            lambda host, name, value: f"http://{host}/f.jpg?{name}={value}",
+            st.sampled_from(["cdn.example.com", "[::1", "[::1]", "a:99999", "a:x"]),
+            st.sampled_from(["Expires", "e", "t", "X-Amz-Expires", "X-Amz-Date", "x"]),
+            st.text(max_size=12),
+        ),
+    )
+)
+def test_any_frame_url_has_an_expiry_or_none_never_an_error(url: str) -> None:
+    """Frame URLs come from callbacks: `²` is a digit to str.isdigit, not to int()."""
+    expiry = expires_at(url)
+    assert expiry is None or isinstance(expiry, float)
+
+
+def test_a_fetcher_failing_on_one_frame_is_its_reason_and_the_others_are_kept(s3: Any) -> None:
+    image = store("umedia", "moderation", "umedia/moderation", task_id="ev-6")
+    urls = [f["image_url"] for f in image["moderation"]["findings"]]
+
+    def breaks_on_the_first(url: str, **_: Any) -> Fetched:
+        if url == urls[0]:
+            raise RuntimeError("a fetcher bug")
+        return Fetched(url, "image/jpeg", FRAME, hashlib.sha256(FRAME).hexdigest())
+
+    collect = Collector(bucket=BUCKET, table=TABLE, s3=s3, dynamodb=boto3.client("dynamodb"),
+                        fetcher=breaks_on_the_first)  # fmt: skip
+    folder = prefix("umedia", "ev-6", 1)
+    assert [o.get("key") or o["reason"] for o in collect.collect(image) or []] == [
+        "fetch failed", f"{folder}1.jpg"
+    ]  # fmt: skip
+    assert item("umedia", "ev-6", "moderation")["evidence"][0] == {"reason": "fetch failed"}

@@ -1,8 +1,10 @@
 """EvidenceFunction: ResultsTable's stream -> each flagged result revision's frames kept in S3
 (media_callbacks.evidence), on its own so that no alert waits for a download.
 
-Partial batch responses report only the records that failed (S3 or the table did not answer);
-a frame that cannot be fetched is no failure: its reason is recorded on the item.
+Partial batch responses report only the records that failed (S3 or the table did not answer,
+or refused access); one frame is never a failure: one that cannot be fetched, or that S3 refuses
+as an object (its key, metadata, size), has its reason recorded on the item, and the record is
+made smaller when the item is near DynamoDB's 400 KB (media_callbacks.evidence).
 """
 
 from __future__ import annotations
