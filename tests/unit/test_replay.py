@@ -92,6 +92,26 @@ def test_replaying_a_body_the_live_api_rejected_changes_nothing(
     assert "1 rejected bodies: 1 rejected" in out.getvalue()
 
 
+def test_a_body_that_was_not_the_base64_it_claimed_stays_rejected_when_replayed(
+    aws: dict[str, Any], app_module: Any
+) -> None:
+    """The same bytes, the same outcome: live, queued or replayed (the text as received would
+    parse as JSON, but it is not the body API Gateway said it was)."""
+    event = callback_event("/callbacks/umedia/transcode", b"")
+    event |= {"body": '{"retcode": 0, "task_id": "b64", "width": 1}', "isBase64Encoded": True}
+    app_module.lambda_handler(event, FakeLambdaContext())
+    [item] = scan(aws["dynamodb"])
+    assert "not valid base64" in item["error"]
+    day = item["pk"].removeprefix("REJECTED#")
+    out = io.StringIO()
+    from contextlib import redirect_stdout
+
+    with redirect_stdout(out):
+        main(["--table", TABLE, "--since", day, "--until", day, "--apply"])
+    assert "1 rejected bodies: 1 rejected" in out.getvalue()
+    assert not [i for i in scan(aws["dynamodb"]) if i["pk"].startswith("TASK#")]
+
+
 def test_a_compressed_rejected_body_replays_from_its_exact_bytes(
     aws: dict[str, Any], app_module: Any
 ) -> None:

@@ -188,6 +188,8 @@ class Ingestor:
             "received_at": delivery.received_at,
             "request_id": delivery.request_id,
         }
+        if delivery.problem is not None:  # the request itself was broken: a replay says so too
+            item["problem"] = delivery.problem
         try:
             self.store.put_rejected(item, delivery.body)
         except ItemRefused:  # headers or query the table will not take: the body still goes in

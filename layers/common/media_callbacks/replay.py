@@ -54,6 +54,7 @@ def delivery_of(item: dict[str, Any]) -> Delivery:
         source_ip=item.get("source_ip"),
         headers=item.get("headers") or {},
         query=item.get("query") or {},
+        problem=item.get("problem"),  # e.g. a body that was not the base64 it claimed
     )
 
 
