@@ -37,13 +37,14 @@ OVERHEAD_TARGET = 0.10  # issue 11: our code adds at most 10% to the libraries a
 WARM_TARGET_MS = 0.5
 
 sys.path[:0] = [
-    str(ROOT / p) for p in ("local", "layers/common", "functions/callback", "functions/alerts")
+    str(ROOT / p)
+    for p in ("local", "tests", "bench", "layers/common", "functions/callback", "functions/alerts")
 ]
 
-from local_stack.apigw import proxy_event  # noqa: E402
-from local_stack.emulator import FAKE_CREDENTIALS, client, create_resources, start_server  # noqa: E402
+from emulator import FAKE_CREDENTIALS, client, create_resources, start_server  # noqa: E402
+from inprocess.apigw import proxy_event  # noqa: E402
 
-TOKEN = "bench-token"  # noqa: S105 (the emulator's secret)
+TOKEN = "bench-token"
 
 
 def say(line: str) -> None:
@@ -331,7 +332,7 @@ def warm(resources: Any) -> dict[str, Any]:
     from callback_handler import app
 
     app = importlib.reload(app)
-    from local_stack.apigw import FakeLambdaContext
+    from inprocess.apigw import FakeLambdaContext
 
     calls: Counter[str] = Counter()
     sent: dict[str, Any] = {}
@@ -517,7 +518,7 @@ def alert_calls(endpoint: str, resources: Any) -> Counter[str]:
     import alert_handler.app as alerts
 
     alerts = importlib.reload(alerts)
-    from local_stack.apigw import FakeLambdaContext
+    from inprocess.apigw import FakeLambdaContext
 
     counted: Counter[str] = Counter()
     for counted_client in (alerts.root.get().sns, alerts.root.get().persistence.client):

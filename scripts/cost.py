@@ -57,8 +57,7 @@ GSI_KEYS = ("pk", "sk")
 
 
 def template() -> dict[str, Any]:
-    sys.path.insert(0, str(ROOT / "local"))
-    from local_stack.template import load_template
+    from template_yaml import load_template
 
     loaded: dict[str, Any] = load_template()
     return loaded

@@ -37,8 +37,8 @@ os.environ.update(
 )
 
 from helpers import TOKEN  # noqa: E402
-from local_stack.apigw import FakeLambdaContext  # noqa: E402
-from local_stack.template import max_receive_count, table_definition  # noqa: E402
+from inprocess.apigw import FakeLambdaContext  # noqa: E402
+from inprocess.template import max_receive_count, table_definition  # noqa: E402
 
 TABLE = os.environ["TABLE_NAME"]
 

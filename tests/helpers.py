@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from local_stack.apigw import proxy_event
+from inprocess.apigw import proxy_event
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "events"

@@ -18,9 +18,9 @@ import pytest
 
 from conftest import TABLE, load_app
 from helpers import callback_event, event_bytes, event_json
-from local_stack.apigw import FakeLambdaContext
-from local_stack.stream import StreamMapping, lambda_record, matches_filters
-from local_stack.template import stream_mapping
+from inprocess.apigw import FakeLambdaContext
+from inprocess.stream import StreamMapping, lambda_record, matches_filters
+from inprocess.template import stream_mapping
 
 
 class Setup:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from check_build import architecture_problems, bytecode_problems
-from local_stack.template import load_template
+from inprocess.template import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 RESOURCES = load_template()["Resources"]

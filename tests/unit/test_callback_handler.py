@@ -14,7 +14,7 @@ import pytest
 
 from conftest import TABLE, Invoke, load_app, scan
 from helpers import ROOT, TOKEN, callback_event, event_bytes
-from local_stack.apigw import proxy_event
+from inprocess.apigw import proxy_event
 
 
 def stored(
@@ -261,7 +261,7 @@ def test_the_previous_token_still_works_after_rotation(aws: Any) -> None:
     client = boto3.client("secretsmanager")
     client.put_secret_value(SecretId=aws["secret_arn"], SecretString="rotated-token")
     app = load_app()
-    from local_stack.apigw import FakeLambdaContext
+    from inprocess.apigw import FakeLambdaContext
 
     def status(token: str) -> int:
         event = callback_event(
@@ -358,7 +358,7 @@ def test_health(invoke: Invoke) -> None:
 
 
 def test_retention_days_sets_the_ttl_attribute(aws: Any) -> None:
-    from local_stack.apigw import FakeLambdaContext
+    from inprocess.apigw import FakeLambdaContext
 
     app = load_app({"RETENTION_DAYS": "30"})
     app.lambda_handler(
@@ -386,7 +386,7 @@ def test_a_bad_environment_fails_at_cold_start(aws: Any) -> None:
 @pytest.mark.parametrize("path", sorted((ROOT / "events" / "apigw").glob("*.json")), ids=str)
 def test_the_sam_local_invoke_events_are_served(aws: Any, path: Any) -> None:
     """events/apigw/ holds ready API Gateway events with the local token, for `sam local invoke`."""
-    from local_stack.apigw import FakeLambdaContext
+    from inprocess.apigw import FakeLambdaContext
 
     boto3.client("secretsmanager").put_secret_value(
         SecretId=aws["secret_arn"], SecretString="local-dev-token"
@@ -397,7 +397,7 @@ def test_the_sam_local_invoke_events_are_served(aws: Any, path: Any) -> None:
 
 
 def test_an_unreachable_token_secret_is_503_and_nothing_is_stored(aws: Any) -> None:
-    from local_stack.apigw import FakeLambdaContext
+    from inprocess.apigw import FakeLambdaContext
 
     boto3.client("secretsmanager").delete_secret(
         SecretId=aws["secret_arn"], ForceDeleteWithoutRecovery=True

@@ -11,8 +11,8 @@ import pytest
 
 from conftest import TABLE, Invoke, _refuse, scan
 from helpers import callback_event, event_bytes, event_json
-from local_stack.queue import QueueMapping
-from local_stack.template import max_receive_count, queue_mapping
+from inprocess.queue import QueueMapping
+from inprocess.template import max_receive_count, queue_mapping
 from media_callbacks.retry import backoff_seconds, decode, encode
 
 
@@ -72,7 +72,7 @@ def test_table_down_queue_up_is_202_and_stored_once_the_table_is_back(
 def test_once_the_table_answers_the_queued_callback_is_stored_exactly_once(
     app_module: ModuleType, aws: dict[str, Any], retries: QueueMapping
 ) -> None:
-    from local_stack.apigw import FakeLambdaContext
+    from inprocess.apigw import FakeLambdaContext
 
     calls, undo = _refuse(
         "dynamodb",
@@ -146,9 +146,9 @@ def test_only_one_alert_after_the_outage(
     """Flagged result queued, resent by the vendor, stored after the outage: one alert."""
     import boto3
 
-    from local_stack.apigw import FakeLambdaContext
-    from local_stack.stream import StreamMapping
-    from local_stack.template import stream_mapping
+    from inprocess.apigw import FakeLambdaContext
+    from inprocess.stream import StreamMapping
+    from inprocess.template import stream_mapping
 
     sns, sqs = boto3.client("sns"), aws["sqs"]
     topic = sns.create_topic(Name="alerts")["TopicArn"]
@@ -194,7 +194,7 @@ def test_the_shipped_sqs_event_is_ingested_by_the_retry_function(
     """events/sqs/: a queued callback as the SQS event source hands it to the retry function."""
     import retry_handler.app as retry_app
     from helpers import EVENTS
-    from local_stack.apigw import FakeLambdaContext
+    from inprocess.apigw import FakeLambdaContext
 
     event = json.loads((EVENTS / "sqs" / "queued-ctyun-transcode.json").read_text())
     context: Any = FakeLambdaContext("IngestRetryFunction")

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from local_stack.template import load_template
+from inprocess.template import load_template
 from stack_env import exports, main, stack_and_region, variable
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,9 +21,9 @@ import pytest
 
 from conftest import TABLE, load_app
 from helpers import callback_event, event_json
-from local_stack.apigw import FakeLambdaContext, proxy_event
-from local_stack.stream import StreamMapping, matches_filters
-from local_stack.template import stream_mapping
+from inprocess.apigw import FakeLambdaContext, proxy_event
+from inprocess.stream import StreamMapping, matches_filters
+from inprocess.template import stream_mapping
 from media_callbacks.keys import evidence_prefix as prefix
 
 BUCKET = "media-callbacks-evidence"

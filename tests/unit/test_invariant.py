@@ -16,7 +16,7 @@ import pytest
 
 from conftest import Invoke, scan
 from helpers import TOKEN, callback_event, event_json
-from local_stack.apigw import proxy_event
+from inprocess.apigw import proxy_event
 
 KIB = 1024
 

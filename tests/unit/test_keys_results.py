@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import Invoke, scan
 from helpers import callback_event, event_json
-from local_stack.apigw import proxy_event
+from inprocess.apigw import proxy_event
 
 
 def results(aws: dict[str, Any]) -> list[dict[str, Any]]:

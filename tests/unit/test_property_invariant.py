@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 
 from conftest import TABLE, Invoke, _refuse
 from helpers import EVENTS, callback_event
-from local_stack.apigw import proxy_event
-from local_stack.queue import QueueMapping
-from local_stack.template import queue_mapping
+from inprocess.apigw import proxy_event
+from inprocess.queue import QueueMapping
+from inprocess.template import queue_mapping
 from media_callbacks.items import stored_bytes
 from media_callbacks.storage import readable
 from media_callbacks.vendors import VENDORS

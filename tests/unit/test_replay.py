@@ -7,7 +7,7 @@ from typing import Any
 
 from conftest import TABLE, scan
 from helpers import callback_event, event_bytes
-from local_stack.apigw import FakeLambdaContext
+from inprocess.apigw import FakeLambdaContext
 from media_callbacks.replay import main
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import load_app
 from helpers import TOKEN, callback_event, event_bytes
-from local_stack.apigw import FakeLambdaContext
+from inprocess.apigw import FakeLambdaContext
 from media_callbacks.signing import SignedRequest, fresh, same
 from media_callbacks.vendors import alibaba, volcengine
 

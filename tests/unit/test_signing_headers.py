@@ -14,7 +14,7 @@ import pytest
 
 from conftest import load_app, scan
 from helpers import TOKEN, callback_event, event_bytes
-from local_stack.apigw import FakeLambdaContext
+from inprocess.apigw import FakeLambdaContext
 from media_callbacks import retry
 from media_callbacks.signing import SignedRequest
 from media_callbacks.vendors import alibaba, qiniu

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import load_app, scan
 from helpers import TOKEN, callback_event, event_bytes
-from local_stack.apigw import FakeLambdaContext
+from inprocess.apigw import FakeLambdaContext
 from media_callbacks.vendors import alibaba
 
 DOMAIN = "abc123.execute-api.ap-southeast-1.amazonaws.com"

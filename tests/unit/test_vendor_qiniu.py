@@ -12,7 +12,7 @@ import pytest
 
 from conftest import Invoke, load_app, scan
 from helpers import TOKEN, callback_event, event_bytes, event_json
-from local_stack.apigw import FakeLambdaContext
+from inprocess.apigw import FakeLambdaContext
 from media_callbacks.errors import RejectedPayload
 from media_callbacks.normalise import normalise
 from media_callbacks.signing import SignedRequest

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from helpers import ROOT
-from local_stack.apigw import RESOURCES
-from local_stack.template import load_template
+from inprocess.apigw import RESOURCES
+from inprocess.template import load_template
 from media_callbacks.vendors import VENDORS
 
 TEMPLATE = load_template()

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from local_stack.apigw import FakeLambdaContext
-from local_stack.poller import Poller
+from inprocess.apigw import FakeLambdaContext
+from inprocess.poller import Poller
 
 Handler = Callable[[dict[str, Any], Any], Any]
 REGION = "us-east-1"

@@ -9,8 +9,8 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from local_stack.apigw import FakeLambdaContext
-from local_stack.poller import Poller
+from inprocess.apigw import FakeLambdaContext
+from inprocess.poller import Poller
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
