@@ -6,17 +6,18 @@ SHELL := bash
 PYTHON ?= python3.13
 VENV := .venv
 TOOLS := .venv-tools
+EMULATOR := .venv-emulator
 PY := $(VENV)/bin/python
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-APP_PATH := layers/common:functions/callback:functions/alerts:functions/retry:functions/evidence:local
+APP_PATH := layers/common:functions/callback:functions/alerts:functions/retry:functions/evidence:local:scripts
 
 .PHONY: help install run test lint typecheck template unit e2e build deploy outputs stack-env lock cost send clean
 .PHONY: format replay-rejected bench fuzz
 
 help:
-	@echo "make run              local stack: API on :3000, AWS emulator on :5000, alerts on the console"
+	@echo "make run              the template deployed on a local AWS emulator (PORT, default 4566); ready <API URL>"
 	@echo "make test             every check: lint, typecheck, template, unit (with end-to-end), build"
 	@echo "make lint             ruff check and format check (complexity at most 10)"
 	@echo "make typecheck        mypy, strict"
@@ -38,23 +39,32 @@ help:
 	@echo "make clean            remove build output and caches"
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/common/requirements.lock
-	@echo "--- setting up $(VENV) ($(PYTHON))"
+	@echo "--- setting up $(VENV) ($(PYTHON))" >&2
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 $(TOOLS)/.installed: requirements-tools.txt
-	@echo "--- setting up $(TOOLS) (sam, cfn-lint, checkov; takes a few minutes the first time)"
+	@echo "--- setting up $(TOOLS) (sam, cfn-lint, checkov; takes a few minutes the first time)" >&2
 	rm -rf $(TOOLS)
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet -r requirements-tools.txt
 	touch $@
 
-install: $(VENV)/.installed $(TOOLS)/.installed
+$(EMULATOR)/.installed: requirements-emulator.txt
+	@echo "--- setting up $(EMULATOR) (the local AWS emulator, MiniStack)" >&2
+	rm -rf $(EMULATOR)
+	$(PYTHON) -m venv $(EMULATOR)
+	$(EMULATOR)/bin/pip install --quiet -r requirements-emulator.txt
+	touch $@
 
-run: $(VENV)/.installed
-	PYTHONPATH=$(APP_PATH) $(PY) -m local_stack
+install: $(VENV)/.installed $(TOOLS)/.installed $(EMULATOR)/.installed
+
+# The real template on the emulator: built for this machine (cached), deployed with sam deploy
+# --config-env local, then `ready <API base URL>` (local/local_stack, docs/LOCAL.md)
+run: $(VENV)/.installed $(TOOLS)/.installed $(EMULATOR)/.installed
+	@PYTHONPATH=$(APP_PATH) $(PY) -m local_stack
 
 test: lint typecheck template unit build
 	@echo "--- all checks passed"
@@ -81,11 +91,11 @@ template: $(TOOLS)/.installed $(VENV)/.installed
 	$(TOOLS)/bin/checkov --quiet --compact --skip-download --framework cloudformation \
 	  -f .aws-sam/variants/all-on/template.yaml
 
-unit: $(VENV)/.installed $(TOOLS)/.installed
+unit: $(VENV)/.installed $(TOOLS)/.installed $(EMULATOR)/.installed
 	@echo "--- pytest (unit, handler and end-to-end)"
 	$(PY) -m pytest --cov --cov-report=term
 
-e2e: $(VENV)/.installed $(TOOLS)/.installed
+e2e: $(VENV)/.installed $(TOOLS)/.installed $(EMULATOR)/.installed
 	$(PY) -m pytest -m e2e
 
 # The invariant's property tests with a larger random budget than make test's repeatable one:
@@ -118,10 +128,10 @@ deploy: build
 #   make outputs ENV=prod
 #   eval "$$(make -s stack-env ENV=prod)"
 outputs: $(VENV)/.installed
-	$(PY) scripts/stack_env.py --env $(ENV) --table
+	PYTHONPATH=$(APP_PATH) $(PY) scripts/stack_env.py --env $(ENV) --table
 
 stack-env: $(VENV)/.installed
-	@$(PY) scripts/stack_env.py --env $(ENV)
+	@PYTHONPATH=$(APP_PATH) $(PY) scripts/stack_env.py --env $(ENV)
 
 # Send a vendor's example callback, signed when CALLBACK_KEYS holds its key (scripts/send.py):
 #   make send VENDOR=alibaba EVENT=ai-media-audit-complete            (to make run)
@@ -157,13 +167,14 @@ $(BENCH_RUNTIME)/.installed: requirements-dev.txt $(VENV)/.installed
 	$(PY) -m compileall -q -j 0 --invalidation-mode unchecked-hash $(BENCH_RUNTIME)
 	touch $@
 
-bench: $(TOOLS)/.installed $(VENV)/.installed $(BENCH_RUNTIME)/.installed
+bench: $(TOOLS)/.installed $(VENV)/.installed $(EMULATOR)/.installed $(BENCH_RUNTIME)/.installed
 	@echo "--- sam build for $(HOST_ARCH) into $(BENCH_BUILD) (wheels and bytecode for this machine)"
 	sed 's/arm64/$(HOST_ARCH)/g' template.yaml > .bench-template.yaml
 	PATH="$(abspath $(TOOLS))/bin:$$PATH" LAMBDA_ARCH=$(HOST_WHEELS) sam build \
 	  --template .bench-template.yaml --build-dir $(BENCH_BUILD) --cache-dir .aws-sam/bench-cache \
 	  --cached >/dev/null
 	BENCH_BUILD=$(BENCH_BUILD) BENCH_RUNTIME=$(BENCH_RUNTIME) $(PY) bench/run.py
+	$(PY) bench/deployed.py
 
 # Re-run stored rejected callbacks through the current parser, e.g.
 #   make replay-rejected ARGS="--table media-callbacks-prod-ResultsTable-XYZ --since 2026-11-01"

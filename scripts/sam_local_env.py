@@ -1,7 +1,6 @@
 """The environment `sam local invoke` gives each function, resolved by SAM CLI's own code.
 
-    .venv-tools/bin/python scripts/sam_local_env.py events/sam-local/env.json \
-        LocalEndpointUrl=http://127.0.0.1:5000
+    .venv-tools/bin/python scripts/sam_local_env.py .aws-sam/local/sam-local-env.json
 
 Prints {function: {variable: value}} as JSON: the template's variables (intrinsics resolved with
 the parameter overrides) replaced by the env-vars file, as SAM CLI builds them for the

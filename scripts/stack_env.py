@@ -2,11 +2,16 @@
 
     eval "$(make -s stack-env)"            # dev: the [default] environment of samconfig.toml
     eval "$(make -s stack-env ENV=prod)"   # prod: [prod]
+    eval "$(make -s stack-env ENV=local)"  # the local stack of `make run`
 
 Prints `export STACK=...`, `export AWS_DEFAULT_REGION=...` and one `export NAME=value` per
 output, NAME being the output key in upper snake case (ResultsTableName -> RESULTS_TABLE_NAME,
 UMediaTranscodeCallbackUrl -> UMEDIA_TRANSCODE_CALLBACK_URL). Stack name and region come from
 samconfig.toml, as `make deploy` uses them. With --table, prints the outputs as a table instead.
+
+ENV=local reads the stack `make run` deployed on the emulator: its URLs are the local API's,
+and AWS_ENDPOINT_URL, credentials the emulator accepts, CALLBACK_TOKEN and ALERT_QUEUE_URL are
+exported too, so every command of the docs runs unchanged against it.
 """
 
 from __future__ import annotations
@@ -64,12 +69,51 @@ def table(found: dict[str, str]) -> str:
     return "\n".join(f"{key:<{width}}  {value}" for key, value in sorted(found.items()))
 
 
+# what ENV=local exports besides the outputs (test_docs.py: the docs' commands may use them)
+LOCAL_VARIABLES = (
+    "AWS_ENDPOINT_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "CALLBACK_TOKEN",
+    "ALERT_QUEUE_URL",
+)
+
+
+def local_exports(region: str) -> str:
+    """The running local stack (make run) as shell exports."""
+    from local_stack.stack import client, load, running_endpoint, token
+
+    endpoint = running_endpoint()
+    try:
+        stack = load(endpoint)
+    except Exception as exc:
+        problem = type(exc).__name__
+        raise SystemExit(f"no local stack on {endpoint} ({problem}): start `make run`") from None
+    queue = client("sqs", endpoint).get_queue_url(QueueName="moderation-alerts-local")["QueueUrl"]
+    extra = {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "CALLBACK_TOKEN": token(stack),
+        "ALERT_QUEUE_URL": queue,
+    }
+    lines = [
+        exports("media-callbacks-local", region, stack.outputs),
+        "unset AWS_SESSION_TOKEN AWS_PROFILE",
+    ]
+    lines += [f"export {name}={shlex.quote(value)}" for name, value in extra.items()]
+    return "\n".join(lines)
+
+
 def main(argv: list[str], client: Any = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--env", default="dev", help="samconfig.toml environment (dev, prod)")
     parser.add_argument("--table", action="store_true", help="a table instead of shell exports")
     args = parser.parse_args(argv)
     stack, region = stack_and_region(args.env)
+    if args.env == "local" and client is None and not args.table:
+        print(local_exports(region))
+        return 0
     if client is None:
         import boto3
 

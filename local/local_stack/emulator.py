@@ -1,175 +1,93 @@
-"""The emulated AWS account: moto server plus the resources the template declares."""
+"""The AWS emulator of the local run: MiniStack (pinned in requirements-emulator.txt, in its own
+venv) served by hypercorn on 127.0.0.1 behind local_stack.guard, as a child process group that
+stopping the run ends (the Lambda workers it starts included).
+
+MiniStack runs Python functions as local worker processes with its own interpreter: the
+functions see the emulator venv's botocore as Lambda's runtime provides boto3, and the layer as
+`sam build` made it for this machine.
+"""
 
 from __future__ import annotations
 
-import json
-import logging
-from dataclasses import dataclass
-from typing import Any
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
 
-import boto3
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
-from moto.server import ThreadedMotoServer
-from werkzeug.serving import make_server
-
-from local_stack.guard import loopback_only
-from local_stack.template import (
-    max_receive_count,
-    queue_attributes,
-    table_definition,
-    table_ttl_attribute,
-)
-
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = ROOT / ".venv-emulator" / "bin" / "python"
+HOST = "127.0.0.1"
 REGION = "us-east-1"
-TABLE_NAME = "media-callbacks"
-TOPIC_NAME = "moderation-alerts"
-ALERT_QUEUE_NAME = "moderation-alerts-local"
-ALERT_DLQ_NAME = "media-callbacks-alert-dlq"
-SECRET_NAME = "media-callbacks/callback-token"
-RETRY_QUEUE_NAME = "media-callbacks-ingest-retry"
-RETRY_DLQ_NAME = "media-callbacks-ingest-retry-dlq"
-EVIDENCE_BUCKET = "media-callbacks-evidence"
-EVIDENCE_DLQ_NAME = "media-callbacks-evidence-dlq"
-
-# moto accepts any credentials; fixed fake ones keep every client pointed at the emulator.
-FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_REGION": REGION,
-}
+# Credentials the emulator accepts (it checks none unless AUTH=true): never real ones.
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
 
 
-@dataclass
-class Resources:
-    endpoint: str
-    table_name: str
-    stream_arn: str
-    topic_arn: str
-    alert_queue_url: str
-    alert_dlq_url: str
-    secret_arn: str
-    retry_queue_url: str
-    retry_dlq_url: str
-    evidence_bucket: str = EVIDENCE_BUCKET
-    evidence_dlq_url: str = ""
+def free_port(port: int, variable: str) -> int:
+    """`port` if it can be listened on (a port left in TIME-WAIT by the previous run can), or a
+    free one for 0; SystemExit with one line when something listens on it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            raise SystemExit(
+                f"port {port} ({variable}) is in use on {HOST}: stop what uses it, or run "
+                f"`{variable}=<another port> make run` (0 picks a free one)"
+            ) from None
+        return int(probe.getsockname()[1])
 
 
-def client(service: str, endpoint: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
-class GuardedMotoServer(ThreadedMotoServer):
-    """moto server behind local_stack.guard: no web page can reach it (moto grants every
-    origin by default)."""
-
-    def _server_entry(self) -> None:
-        app = loopback_only(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(
-            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
-        )
-        self._server_ready_event.set()
-        self._server.serve_forever()
-
-
-def start_server(host: str = "127.0.0.1", port: int = 5000) -> tuple[ThreadedMotoServer, str]:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log line per AWS call
-    server = GuardedMotoServer(ip_address=host, port=port, verbose=False)
-    server.start()
-    bound_host, bound_port = server.get_host_and_port()
-    return server, f"http://{bound_host}:{bound_port}"
-
-
-def create_resources(endpoint: str, token: str) -> Resources:
-    """Table, topic, secret and queues as template.yaml declares them, under local names."""
-    dynamodb = client("dynamodb", endpoint)
-    table = dynamodb.create_table(**table_definition(TABLE_NAME))["TableDescription"]
-    ttl = table_ttl_attribute()
-    if ttl:
-        dynamodb.update_time_to_live(
-            TableName=TABLE_NAME,
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl},
-        )
-    dynamodb.update_continuous_backups(
-        TableName=TABLE_NAME,
-        PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
-    )
-    sns = client("sns", endpoint)
-    sqs = client("sqs", endpoint)
-    topic_arn = sns.create_topic(Name=TOPIC_NAME)["TopicArn"]
-    queue_url = sqs.create_queue(QueueName=ALERT_QUEUE_NAME)["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
-    sns.subscribe(
-        TopicArn=topic_arn,
-        Protocol="sqs",
-        Endpoint=queue_arn,
-        Attributes={"RawMessageDelivery": "true"},
-    )
-    dlq_url = sqs.create_queue(QueueName=ALERT_DLQ_NAME)["QueueUrl"]
-    retry_dlq_url = sqs.create_queue(
-        QueueName=RETRY_DLQ_NAME, Attributes=queue_attributes("IngestRetryDeadLetterQueue")
-    )["QueueUrl"]
-    retry_dlq_arn = sqs.get_queue_attributes(QueueUrl=retry_dlq_url, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
-    redrive = {
-        "deadLetterTargetArn": retry_dlq_arn,
-        "maxReceiveCount": max_receive_count("IngestRetryQueue"),
-    }
-    retry_url = sqs.create_queue(
-        QueueName=RETRY_QUEUE_NAME,
-        Attributes={**queue_attributes("IngestRetryQueue"), "RedrivePolicy": json.dumps(redrive)},
-    )["QueueUrl"]
-    secret_arn = client("secretsmanager", endpoint).create_secret(
-        Name=SECRET_NAME, SecretString=token
-    )["ARN"]
-    client("s3", endpoint).create_bucket(Bucket=EVIDENCE_BUCKET)
-    evidence_dlq_url = sqs.create_queue(QueueName=EVIDENCE_DLQ_NAME)["QueueUrl"]
-    return Resources(
-        endpoint=endpoint,
-        table_name=TABLE_NAME,
-        stream_arn=table["LatestStreamArn"],
-        topic_arn=topic_arn,
-        alert_queue_url=queue_url,
-        alert_dlq_url=dlq_url,
-        secret_arn=secret_arn,
-        retry_queue_url=retry_url,
-        retry_dlq_url=retry_dlq_url,
-        evidence_dlq_url=evidence_dlq_url,
-    )
-
-
-def function_environment(resources: Resources, **extra: str) -> dict[str, str]:
-    """What the template's Globals and function environment give in AWS, pointed at moto."""
-    return {
-        **FAKE_CREDENTIALS,
-        "AWS_ENDPOINT_URL": resources.endpoint,
-        "TABLE_NAME": resources.table_name,
-        "CALLBACK_TOKEN_SECRET": resources.secret_arn,
-        "ALERT_TOPIC_ARN": resources.topic_arn,
-        "INGEST_QUEUE_URL": resources.retry_queue_url,
-        "EVIDENCE_BUCKET": resources.evidence_bucket,
-        # the local run only: frames served from 127.0.0.1 may be kept (tests, demos)
-        "EVIDENCE_ALLOW_LOOPBACK": "true",
-        "POWERTOOLS_SERVICE_NAME": "media-callbacks",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_METRICS_DISABLED": "true",
-        **extra,
+def environment(port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTHON"))}
+    return env | {
+        "GATEWAY_PORT": str(port),
+        "BIND_HOST": HOST,  # loopback only
+        "IOT_MTLS_ENABLED": "0",  # else an IoT listener on 0.0.0.0:8883
+        "SFTP_ENABLED": "0",
+        "LOG_LEVEL": "WARNING",
+        "MINISTACK_REGION": REGION,
+        "PYTHONPATH": str(ROOT / "local"),  # local_stack.emulator_app and its guard
+        "PYTHONDONTWRITEBYTECODE": "1",
     }
 
 
-def describe(resources: Resources) -> str:
-    return json.dumps(resources.__dict__, indent=2)
+def start(port: int, log: Path) -> subprocess.Popen[bytes]:
+    """The emulator on 127.0.0.1:`port`, its output in `log`."""
+    if not PYTHON.exists():
+        raise SystemExit("the emulator is not installed: run `make run` (it sets it up)")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        return subprocess.Popen(  # noqa: S603 (our own venv's interpreter)
+            [str(PYTHON), "-m", "hypercorn", "local_stack.emulator_app:app",
+             "--bind", f"{HOST}:{port}", "--keep-alive", "75", "--log-level", "WARNING"],
+            env=environment(port), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True, cwd=log.parent,
+        )  # fmt: skip
+
+
+def wait_healthy(endpoint: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the emulator stopped at start (exit {process.returncode})")
+        try:
+            with urllib.request.urlopen(f"{endpoint}/_ministack/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the emulator did not answer on {endpoint} within {seconds:.0f} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """The emulator and every process it started (Lambda workers)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return

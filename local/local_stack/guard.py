@@ -55,3 +55,51 @@ def loopback_only(app: WsgiApp) -> WsgiApp:
         return app(environ, start)
 
     return guarded
+
+
+AsgiApp = Callable[..., Any]
+
+
+def _asgi_environ(scope: dict[str, Any]) -> dict[str, Any]:
+    """The request headers an ASGI scope carries, named as WSGI names them."""
+    environ = {}
+    for raw_name, raw_value in scope.get("headers", []):
+        name = "HTTP_" + raw_name.decode("latin-1").upper().replace("-", "_")
+        environ[name] = raw_value.decode("latin-1")
+    return environ
+
+
+def asgi_loopback_only(app: AsgiApp) -> AsgiApp:
+    """`app` (an ASGI application), under the same rules as `loopback_only`."""
+
+    async def guarded(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope.get("type") != "http":
+            await app(scope, receive, send)  # lifespan: the emulator's own start and stop
+            return
+        problem = refusal(_asgi_environ(scope))
+        if problem is not None:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 403,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+                }
+            )
+            await send({"type": "http.response.body", "body": problem.encode()})
+            return
+
+        async def without_cors(message: dict[str, Any]) -> None:
+            if message.get("type") == "http.response.start":
+                message = {
+                    **message,
+                    "headers": [
+                        (k, v)
+                        for k, v in message.get("headers", [])
+                        if not bytes(k).lower().startswith(b"access-control-")
+                    ],
+                }
+            await send(message)
+
+        await app(scope, receive, without_cors)
+
+    return guarded

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from cost import report
-from local_stack.template import load_template
+from inprocess.template import load_template
 from stack_env import variable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +39,10 @@ def test_every_output_and_parameter_is_documented() -> None:
 
 
 def test_every_variable_the_commands_use_is_set_somewhere() -> None:
+    from stack_env import LOCAL_VARIABLES
+
     exported = {"STACK", "AWS_DEFAULT_REGION"} | {variable(key) for key in TEMPLATE["Outputs"]}
+    exported |= set(LOCAL_VARIABLES)  # make stack-env ENV=local
     for name in (
         "README.md",
         *(
@@ -50,6 +53,7 @@ def test_every_variable_the_commands_use_is_set_somewhere() -> None:
                 "CONFIGURATION.md",
                 "ARCHITECTURE.md",
                 "PERFORMANCE.md",
+                "LOCAL.md",
             )
         ),
     ):

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from local_stack.template import load_template
+from inprocess.template import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,7 +108,7 @@ def test_every_event_source_mapping_has_limits_and_a_place_for_failures(
 
 
 def test_alert_filter_passes_only_flagged_results() -> None:
-    from local_stack.stream import matches_filters
+    from inprocess.stream import matches_filters
 
     event = FUNCTIONS["AlertFunction"]["Properties"]["Events"]["ResultsStream"]["Properties"]
     filters = event["FilterCriteria"]["Filters"]
@@ -483,3 +483,20 @@ def test_the_evidence_function_writes_only_evidence_keys() -> None:
     statements = _statements(FUNCTIONS["EvidenceFunction"])
     [s3] = [s for s in statements if s["Action"] == "s3:PutObject"]
     assert s3["Resource"] == {"Fn::Sub": "${EvidenceBucket.Arn}/evidence/*"}
+
+
+def test_loopback_evidence_is_opened_for_the_local_deployment_only() -> None:
+    """The template's default keeps 127.0.0.1 refused; samconfig's `local` environment (make
+    run) opens it, and no other environment does."""
+    import tomllib
+
+    parameter = TEMPLATE["Parameters"]["EvidenceAllowLoopback"]
+    assert parameter["Default"] == "false"
+    env = FUNCTIONS["EvidenceFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["EVIDENCE_ALLOW_LOOPBACK"] == {"Ref": "EvidenceAllowLoopback"}
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text(encoding="utf-8"))
+    for name, section in config.items():
+        if not isinstance(section, dict) or "deploy" not in section:
+            continue
+        overrides = section["deploy"]["parameters"].get("parameter_overrides", "")
+        assert ("EvidenceAllowLoopback=true" in overrides) == (name == "local"), name

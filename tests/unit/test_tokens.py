@@ -12,7 +12,7 @@ import pytest
 
 from conftest import load_app, scan
 from helpers import TOKEN, callback_event, event_bytes
-from local_stack.apigw import FakeLambdaContext
+from inprocess.apigw import FakeLambdaContext
 
 UMEDIA_ONLY = "umedia-only-token-0123"
 SHARED = "shared-token-4567"
@@ -79,7 +79,7 @@ def test_local_keys_stand_in_for_the_secret(aws: dict[str, Any]) -> None:
 
 
 def test_the_local_run_builds_the_secret_from_callback_keys() -> None:
-    from local_stack.__main__ import secret_text
+    from local_stack.stack import secret_text
 
     assert secret_text("t", None) == "t"
     assert json.loads(secret_text("t", '{"tokens": {"ctyun": "c"}}')) == {

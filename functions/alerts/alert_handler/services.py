@@ -30,10 +30,11 @@ class Services(NamedTuple):  # a dataclass costs ~1 ms of cold start
 
 def _publish(sns: Any, topic_arn: str) -> Callable[..., str]:
     def publish(alert: dict[str, Any]) -> str:
-        message_id: str = sns.publish(**publish_request(topic_arn, alert))["MessageId"]
+        request = publish_request(topic_arn, alert)
+        message_id: str = sns.publish(**request)["MessageId"]
         count("Alerts", Vendor=alert["vendor"], Suggestion=alert["suggestion"])
         logger.info(
-            f"alert {alert['suggestion']} {alert['vendor']} task {alert['task_id']}",
+            f"alert {request['Subject']}",  # `[block] porn 0.99 umedia task 1`
             extra={"alert_id": alert["alert_id"], "message_id": message_id},
         )
         return message_id
