@@ -1,4 +1,6 @@
-"""One local run (python -m local_stack) per test session, on free ports, stopped at the end."""
+"""The local stack (python -m local_stack: template.yaml deployed on the AWS emulator), started
+once per test session on a free port and stopped at the end. Tests talk to it only as vendors
+and subscribers do: HTTP to the API, the AWS APIs of the emulator."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,30 +23,26 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-token-abcdef"
-IMPORT_ROOTS = (
-    "layers/common",
-    "functions/callback",
-    "functions/alerts",
-    "functions/retry",
-    "functions/evidence",
-    "local",
-)
+IMPORT_ROOTS = ("layers/common", "local", "scripts")
+READY = re.compile(r"^ready (http://\S+)$")
+START_SECONDS = 900  # a first run builds the layer (a few minutes); a cached one takes ~25 s
 
 
 @dataclass
 class LocalRun:
-    api: str
-    emulator: str
+    api: str  # what `ready` printed
+    emulator: str  # the emulator's AWS endpoint
     process: subprocess.Popen[str]
     output: list[str]
+    outputs: dict[str, str] = field(default_factory=dict)  # the stack's outputs, local URLs
 
     def client(self, service: str) -> Any:
         return boto3.client(
             service,
             endpoint_url=self.emulator,
             region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
         )
 
     def request(
@@ -53,60 +51,81 @@ class LocalRun:
         path: str,
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
+        timeout: float = 30,
     ) -> tuple[int, Any]:
         req = urllib.request.Request(
             self.api + path, data=body, method=method, headers=headers or {}
         )
         try:
-            with urllib.request.urlopen(req, timeout=30) as response:
+            with urllib.request.urlopen(req, timeout=timeout) as response:
                 status, raw = response.status, response.read()
         except urllib.error.HTTPError as error:
             status, raw = error.code, error.read()
         return status, json.loads(raw) if raw else None
 
-    def post(self, path: str, body: bytes, token: str | None = TOKEN) -> tuple[int, Any]:
+    def post(
+        self, path: str, body: bytes, token: str | None = TOKEN, timeout: float = 30
+    ) -> tuple[int, Any]:
         sep = "&" if "?" in path else "?"
         url = f"{path}{sep}token={token}" if token is not None else path
-        return self.request("POST", url, body, {"Content-Type": "application/json"})
+        return self.request("POST", url, body, {"Content-Type": "application/json"}, timeout)
+
+    def signed_get(self, path: str) -> tuple[int, Any]:
+        """GET with SigV4 (execute-api), as IAM-authorised routes need it."""
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
+        request = AWSRequest(method="GET", url=self.api + path)
+        SigV4Auth(Credentials("test", "test"), "execute-api", "us-east-1").add_auth(request)
+        return self.request("GET", path, headers=dict(request.headers.items()))
+
+    @property
+    def table(self) -> str:
+        return self.outputs["ResultsTableName"]
+
+    def lines_since(self, mark: int) -> list[str]:
+        return self.output[mark:]
 
 
-def start_local_run(**extra: str) -> LocalRun:
-    """python -m local_stack on free ports, ready to serve (`extra`: more environment)."""
+def environment(**extra: str) -> dict[str, str]:
     env = {
         **os.environ,
         "PORT": "0",
-        "AWS_EMULATOR_PORT": "0",
         "CALLBACK_TOKEN": TOKEN,
         "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in IMPORT_ROOTS),
         "PYTHONUNBUFFERED": "1",
-        "HTTP_READ_TIMEOUT_SECONDS": "2",  # a short body is answered 400 after this
         **extra,
     }
     for name in ("AWS_ENDPOINT_URL", "TABLE_NAME", "CALLBACK_TOKEN_SECRET", "AWS_PROFILE"):
         env.pop(name, None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local_stack"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output: list[str] = []
-    deadline = time.monotonic() + 60
-    ready = None
+    return env
+
+
+def wait_ready(process: subprocess.Popen[str], output: list[str]) -> str:
+    deadline = time.monotonic() + START_SECONDS
     assert process.stdout is not None
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line:
             break
         output.append(line)
-        ready = re.search(r"ready api=(\S+) emulator=(\S+)", line)
-        if ready:
-            break
-    if not ready:
-        process.kill()
-        pytest.fail("the local run did not start:\n" + "".join(output))
+        found = READY.match(line.strip())
+        if found:
+            return found.group(1)
+    process.kill()
+    pytest.fail("the local run did not start:\n" + "".join(output))
+
+
+def start_local_run(**extra: str) -> LocalRun:
+    """python -m local_stack on a free port, deployed and ready (`extra`: more environment)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local_stack"],
+        cwd=ROOT, env=environment(**extra), text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    output: list[str] = []
+    api = wait_ready(process, output)
 
     def drain() -> None:
         assert process.stdout is not None
@@ -114,28 +133,48 @@ def start_local_run(**extra: str) -> LocalRun:
             output.append(line)
 
     threading.Thread(target=drain, daemon=True).start()
-    return LocalRun(api=ready.group(1), emulator=ready.group(2), process=process, output=output)
+    emulator = api.split("/_aws/", 1)[0]
+    run = LocalRun(api=api, emulator=emulator, process=process, output=output)
+    run.outputs = stack_env(run)
+    return run
+
+
+def stack_env(run: LocalRun) -> dict[str, str]:
+    """The stack's outputs as `make -s stack-env ENV=local` gives them to the docs' commands."""
+    port = run.emulator.rsplit(":", 1)[1]
+    done = subprocess.run(
+        ["make", "-s", "stack-env", "ENV=local"],  # noqa: S607 (make on the PATH)
+        cwd=ROOT, env={**environment(), "PORT": port}, capture_output=True, text=True,
+        timeout=120, check=True,
+    )  # fmt: skip
+    variables = dict(re.findall(r"^export (\w+)=(.*)$", done.stdout, re.MULTILINE))
+    from local_stack.stack import load  # the same outputs, by output key
+
+    found = load(run.emulator).outputs
+    assert variables["CALLBACK_BASE_URL"] == found["CallbackBaseUrl"] == run.api
+    return found
 
 
 def stop_local_run(run: LocalRun) -> None:
     run.process.terminate()
     try:
-        run.process.wait(timeout=10)
+        run.process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         run.process.kill()
 
 
 @pytest.fixture(scope="session")
 def local_run() -> Iterator[LocalRun]:
-    """One local run for the session's end-to-end tests."""
+    """One local stack for the session's end-to-end tests."""
     run = start_local_run()
     yield run
     stop_local_run(run)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def own_local_run() -> Iterator[LocalRun]:
-    """A local run of the test's own, for tests that break it (delete the table)."""
+    """A local stack of the module's own, for tests that break it (delete the table) or
+    redeploy it."""
     run = start_local_run()
     yield run
     stop_local_run(run)

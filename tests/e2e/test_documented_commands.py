@@ -1,5 +1,6 @@
-"""Commands the docs show, run as written (bash, the tools venv's AWS CLI) against the local run,
-with the variables `make stack-env` would set pointed at it."""
+"""Commands the docs show, run as written (bash, the tools venv's AWS CLI) against the local
+stack, after `eval "$(make -s stack-env ENV=local)"` as the docs say: the variables a deployed
+stack's outputs give, pointed at the emulator."""
 
 from __future__ import annotations
 
@@ -10,60 +11,75 @@ import subprocess
 
 import pytest
 
-from .conftest import ROOT, TOKEN, LocalRun
+from .conftest import ROOT, LocalRun, environment
 
 pytestmark = pytest.mark.e2e
 
 
 def block_after(doc: str, heading: str) -> str:
-    text = (ROOT / "docs" / doc).read_text(encoding="utf-8")
+    """The first bash block after `heading` in `doc` (README.md or a file of docs/)."""
+    path = ROOT / doc if doc == "README.md" else ROOT / "docs" / doc
+    text = path.read_text(encoding="utf-8")
     found = re.search(re.escape(heading) + r"\n.*?```bash\n(.*?)```", text, re.DOTALL)
     assert found is not None, heading
     return found.group(1)
 
 
-def run(script: str, local_run: LocalRun, **variables: str) -> subprocess.CompletedProcess[str]:
+def run(script: str, local_run: LocalRun) -> subprocess.CompletedProcess[str]:
+    """`script` in bash after the docs' `eval "$(make -s stack-env ENV=local)"`."""
+    port = local_run.emulator.rsplit(":", 1)[1]
     env = {
-        **os.environ,
+        **environment(),
+        "PORT": port,
         "PATH": f"{ROOT / '.venv-tools' / 'bin'}{os.pathsep}{os.environ['PATH']}",
-        "AWS_ENDPOINT_URL": local_run.emulator,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        **variables,
     }
-    env.pop("AWS_PROFILE", None)
+    prelude = 'eval "$(make -s stack-env ENV=local)"\n'
     return subprocess.run(  # noqa: S603
-        ["/bin/bash", "-euo", "pipefail", "-c", script],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        ["/bin/bash", "-euo", "pipefail", "-c", prelude + script],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
 
 
-def test_the_deploy_check_stores_a_callback_and_cleans_it_up(local_run: LocalRun) -> None:
-    script = block_after("DEPLOY.md", "### Check it with a test callback")
-    done = run(
-        script,
-        local_run,
-        TOKEN=TOKEN,
-        UMEDIA_TRANSCODE_CALLBACK_URL=f"{local_run.api}/callbacks/umedia/transcode",
-        RESULTS_TABLE_NAME="media-callbacks",
-    )
+def answers(output: str) -> list[dict[str, object]]:
+    """The JSON answers of the callbacks a block posted (curl prints them without a newline)."""
+    decoder, found = json.JSONDecoder(), []
+    for start in (m.start() for m in re.finditer(r'\{"status"', output)):
+        answer, _ = decoder.raw_decode(output, start)
+        found.append(answer)
+    return found
+
+
+def test_the_readme_tour_stores_finds_and_alerts(local_run: LocalRun) -> None:
+    done = run(block_after("README.md", "then the vendors' examples from `events/`:"), local_run)
     assert done.returncode == 0, done.stderr
-    answer = json.loads(done.stdout.splitlines()[0])
+    assert [a["status"] for a in answers(done.stdout)] == ["stored", "duplicate", "stored"]
+    assert '"results"' in done.stdout  # the signed GET /tasks
+    assert "media-callbacks/moderation-alert/v1" in done.stdout  # the subscriber's message
+
+
+def test_the_readme_routes_block_posts_every_vendor(local_run: LocalRun) -> None:
+    done = run(block_after("README.md", "## Routes"), local_run)
+    assert done.returncode == 0, done.stderr
+    statuses = [a["status"] for a in answers(done.stdout)]
+    assert len(statuses) >= 15  # 14 callbacks and /health
+    assert set(statuses) <= {"stored", "duplicate", "ok"}
+    assert statuses[-1] == "ok"
+
+
+def test_the_deploy_check_stores_a_callback_and_cleans_it_up(local_run: LocalRun) -> None:
+    script = block_after("DEPLOY.md", "## Set the callback URLs in the vendors' consoles")
+    script += block_after("DEPLOY.md", "### Check it with a test callback")
+    done = run(script, local_run)
+    assert done.returncode == 0, done.stderr
+    [answer] = answers(done.stdout)
     assert answer["status"] == "stored"
-    assert answer["task_id"].startswith("deploy-check-")
-    status, listing = local_run.request("GET", f"/tasks/umedia/{answer['task_id']}")
+    assert str(answer["task_id"]).startswith("deploy-check-")
+    status, listing = local_run.signed_get(f"/tasks/umedia/{answer['task_id']}")
     assert status == 200
     assert listing["results"] == []  # deleted by the block's last command
 
 
 def test_the_local_alert_queue_command_reads_up_to_ten_alerts(local_run: LocalRun) -> None:
-    text = (ROOT / "docs" / "ALERTS.md").read_text(encoding="utf-8")
-    command = re.search(
-        r"```bash\n(AWS_ACCESS_KEY_ID=x .*?moderation-alerts-local.*?)```", text, re.S
-    )
-    assert command is not None
-    script = command.group(1).replace("http://127.0.0.1:5000", local_run.emulator)
-    done = run(script, local_run)
+    done = run(block_after("ALERTS.md", "one `ALERT ...` line per alert:"), local_run)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" or "Messages" in json.loads(done.stdout)

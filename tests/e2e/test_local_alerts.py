@@ -16,7 +16,7 @@ from .conftest import LocalRun
 pytestmark = pytest.mark.e2e
 
 
-def alerts_until_marker(run: LocalRun, timeout: float = 15) -> dict[str, list[dict[str, Any]]]:
+def alerts_until_marker(run: LocalRun, timeout: float = 30) -> dict[str, list[dict[str, Any]]]:
     """Alerts in the local subscriber queue, by task id, up to a marker's alert.
 
     A flagged marker callback is posted last; the stream is delivered in order, so once the
@@ -39,6 +39,16 @@ def alerts_until_marker(run: LocalRun, timeout: float = 15) -> dict[str, list[di
     return found
 
 
+def console_shows(run: LocalRun, text: str, timeout: float = 15) -> bool:
+    """Whether the local run prints a line with `text` (read from the functions' logs)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(text in line for line in run.output):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def moderation_payload(name: str) -> tuple[str, bytes]:
     data = json.loads(event_bytes(name))
     data["task_id"] = f"alert-{uuid.uuid4().hex[:10]}"
@@ -56,9 +66,7 @@ def test_porn_detection_example_alerts_once_and_not_again(local_run: LocalRun) -
     attributes = message["MessageAttributes"]
     assert attributes["suggestion"]["StringValue"] == "block"
     assert attributes["categories"]["DataType"] == "String.Array"
-    assert any(
-        "ALERT [block] porn 0.99 umedia task " + task_id in line for line in local_run.output
-    )
+    assert console_shows(local_run, "ALERT [block] porn 0.99 umedia task " + task_id)
 
     assert local_run.post("/callbacks/umedia/moderation", body)[1]["status"] == "duplicate"
     assert task_id not in alerts_until_marker(local_run)

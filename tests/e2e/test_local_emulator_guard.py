@@ -83,6 +83,6 @@ def test_a_rebound_host_name_is_refused(local_run: LocalRun) -> None:
 
 def test_the_sdk_still_reaches_the_emulator(local_run: LocalRun) -> None:
     secret = local_run.client("secretsmanager").get_secret_value(
-        SecretId="media-callbacks/callback-token"
+        SecretId=local_run.outputs["CallbackTokenSecretArn"]
     )
     assert secret["SecretString"]

@@ -1,5 +1,6 @@
 """Evidence on the local run: a flagged callback whose frames a local HTTP server serves ends with
-the frames in the emulator's bucket `media-callbacks-evidence` and their keys in GET /tasks."""
+the frames in the stack's EvidenceBucket and their keys in GET /tasks (the local deployment
+opens loopback to the fetcher: samconfig.toml's `local` environment, EvidenceAllowLoopback)."""
 
 from __future__ import annotations
 
@@ -53,17 +54,18 @@ def test_a_flagged_callbacks_frames_are_kept_in_the_bucket(
     status, _ = local_run.post("/callbacks/umedia/moderation", json.dumps(payload).encode())
     assert status == 200
     s3, prefix = local_run.client("s3"), f"evidence/umedia/{task_id}/1/"
-    deadline, keys = time.monotonic() + 20, list[str]()
+    bucket = local_run.outputs["EvidenceBucketName"]
+    deadline, keys = time.monotonic() + 30, list[str]()
     while len(keys) < 2 and time.monotonic() < deadline:
-        listed = s3.list_objects_v2(Bucket="media-callbacks-evidence", Prefix=prefix)
+        listed = s3.list_objects_v2(Bucket=bucket, Prefix=prefix)
         keys = sorted(o["Key"] for o in listed.get("Contents", []))
         time.sleep(0.2)
     assert keys == [f"{prefix}0.jpg", f"{prefix}1.jpg"]
-    body = s3.get_object(Bucket="media-callbacks-evidence", Key=keys[0])["Body"].read()
+    body = s3.get_object(Bucket=bucket, Key=keys[0])["Body"].read()
     assert body == FRAME
     deadline, result = time.monotonic() + 10, {}
     while "evidence" not in result and time.monotonic() < deadline:
-        result = local_run.request("GET", f"/tasks/umedia/{task_id}")[1]["results"][0]
+        result = local_run.signed_get(f"/tasks/umedia/{task_id}")[1]["results"][0]
         time.sleep(0.2)
     assert [o["key"] for o in result["evidence"]] == keys
-    assert result["evidence_prefix"] == f"s3://media-callbacks-evidence/{prefix}"
+    assert result["evidence_prefix"] == f"s3://{bucket}/{prefix}"

@@ -1,5 +1,5 @@
-"""The local API as an HTTP client meets it: chunked bodies, broken Content-Length, console lines
-that a task id cannot forge, and alerts that keep coming after the table is recreated."""
+"""The local stack as an HTTP client meets it: chunked bodies, console lines that a task id
+cannot forge, a port already taken."""
 
 from __future__ import annotations
 
@@ -13,10 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from helpers import event_bytes
-from local_stack.template import table_definition
 
 from .conftest import TOKEN, LocalRun
-from .test_local_alerts import alerts_until_marker
 
 pytestmark = pytest.mark.e2e
 
@@ -65,66 +63,31 @@ def test_a_chunked_body_is_read_whole_and_stored(local_run: LocalRun) -> None:
     data["task_id"] = f"chunked-{uuid.uuid4().hex[:8]}"
     body = json.dumps(data).encode()
     head = post_head(
-        "/callbacks/umedia/transcode",
+        urlsplit(local_run.api).path + "/callbacks/umedia/transcode",
         {"Content-Type": "application/json", "Transfer-Encoding": "chunked", "Connection": "close"},
     )
     status, answer = status_and_json(raw_request(local_run, head, chunked(body)))
     assert (status, answer["status"], answer["task_id"]) == (200, "stored", data["task_id"])
-    _, listing = local_run.request("GET", f"/tasks/umedia/{data['task_id']}")
+    _, listing = local_run.signed_get(f"/tasks/umedia/{data['task_id']}")
     assert listing["results"][0]["payload"] == body.decode()
-
-
-@pytest.mark.parametrize("length", ["abc", "-5", "1e3", " "])
-def test_a_content_length_that_is_not_a_number_is_400_at_once(
-    local_run: LocalRun, length: str
-) -> None:
-    head = post_head("/callbacks/umedia/transcode", {"Content-Length": length})
-    started = time.monotonic()
-    status, answer = status_and_json(raw_request(local_run, head, b"{}", wait=5))
-    assert status == 400
-    assert "Content-Length" in answer["message"]
-    assert time.monotonic() - started < 3
-
-
-def test_a_body_shorter_than_its_content_length_is_400_not_a_hang(local_run: LocalRun) -> None:
-    head = post_head("/callbacks/umedia/transcode", {"Content-Length": "100"})
-    status, answer = status_and_json(raw_request(local_run, head, b'{"short": 1}', wait=30))
-    assert status == 400
-    assert "Bad request" in answer["message"]
 
 
 def test_a_task_id_with_a_newline_cannot_forge_a_console_line(local_run: LocalRun) -> None:
     marker = uuid.uuid4().hex[:8]
-    forged = f"x{marker}\n05:00:00 POST /callbacks/umedia/transcode -> 200 stored FORGED{marker}"
+    forged = f"x{marker}\n05:00:00 stored umedia transcode task FORGED{marker}"
     body = json.dumps({"retcode": 0, "task_id": forged, "width": 1}).encode()
     assert local_run.post("/callbacks/umedia", body)[0] == 200
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 15
     lines: list[str] = []
     while not lines and time.monotonic() < deadline:
         lines = [line for line in local_run.output if marker in line]
         time.sleep(0.05)
     assert len(lines) == 1, lines  # one console line, not two
     assert "\\n05:00:00" in lines[0]
-    assert not any(line.startswith("05:00:00 POST") for line in local_run.output)
+    assert not any(line.startswith("05:00:00 ") for line in local_run.output)
 
 
-def test_alerts_resume_after_the_table_is_deleted_and_created_again(
-    own_local_run: LocalRun,
-) -> None:
-    dynamodb = own_local_run.client("dynamodb")
-    dynamodb.delete_table(TableName="media-callbacks")
-    dynamodb.create_table(**table_definition("media-callbacks"))
-    task_id = f"after-recreate-{uuid.uuid4().hex[:8]}"
-    data = json.loads(event_bytes("umedia/moderation"))
-    data["task_id"] = task_id
-    status, answer = own_local_run.post("/callbacks/umedia/moderation", json.dumps(data).encode())
-    assert (status, answer["flagged"]) == (200, True)
-    alerts = alerts_until_marker(own_local_run, timeout=20)
-    assert len(alerts[task_id]) == 1
-    assert any("the table's stream is now" in line for line in own_local_run.output)
-
-
-@pytest.mark.parametrize("variable", ["PORT", "AWS_EMULATOR_PORT"])
+@pytest.mark.parametrize("variable", ["PORT"])
 def test_a_port_in_use_fails_at_once_with_one_line_naming_it(variable: str) -> None:
     import os
     import subprocess
@@ -138,20 +101,13 @@ def test_a_port_in_use_fails_at_once_with_one_line_naming_it(variable: str) -> N
         port = taken.getsockname()[1]
         env = {
             **os.environ,
-            "PORT": "0",
-            "AWS_EMULATOR_PORT": "0",
             variable: str(port),
             "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in IMPORT_ROOTS),
         }
         done = subprocess.run(
             [sys.executable, "-m", "local_stack"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=30, check=False,
+        )  # fmt: skip
     assert done.returncode != 0
     lines = (done.stdout + done.stderr).strip().splitlines()
     assert lines == [

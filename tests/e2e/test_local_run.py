@@ -32,7 +32,7 @@ def get_item(
 ) -> dict[str, Any]:
     key = result_key(vendor, task_id, kind, event_type)
     item = run.client("dynamodb").get_item(
-        TableName="media-callbacks", Key={k: {"S": v} for k, v in key.items()}
+        TableName=run.table, Key={k: {"S": v} for k, v in key.items()}
     )
     assert "Item" in item, f"no item for {vendor} {task_id} {kind}"
     return from_dynamodb(item["Item"])
@@ -91,7 +91,7 @@ def test_rejected_callback_is_kept_raw_and_can_be_found(local_run: LocalRun) -> 
     assert "invalid_image_list.0.rate" in answer["error"]
     rejection_id = answer["rejection_id"]
     item = local_run.client("dynamodb").get_item(
-        TableName="media-callbacks",
+        TableName=local_run.table,
         Key={"pk": {"S": f"REJECTED#{rejection_id[:10]}"}, "sk": {"S": rejection_id}},
     )["Item"]
     rejected = from_dynamodb(item)
@@ -113,13 +113,16 @@ def test_unauthorized_and_too_large(local_run: LocalRun) -> None:
     assert local_run.request("POST", "/callbacks/umedia/transcode", body, header)[0] == 200
 
 
-def test_tasks_route_with_an_encoded_task_id(local_run: LocalRun) -> None:
+def test_tasks_route_answers_signed_requests_only(local_run: LocalRun) -> None:
     data = json.loads(event_bytes("ctyun/ai-content-review"))
-    task_id = f"0003#{uuid.uuid4().hex}/x"
+    # no `#` or `/`: the emulator decodes them before routing, where API Gateway keeps them
+    # encoded in the path parameter (tested in-process: test_callback_handler.py)
+    task_id = f"0003-{uuid.uuid4().hex}"
     data["taskId"] = task_id
     assert local_run.post("/callbacks/ctyun", json.dumps(data).encode())[0] == 200
-    encoded = task_id.replace("#", "%23").replace("/", "%2F")
-    status, answer = local_run.request("GET", f"/tasks/ctyun/{encoded}")
+    encoded = task_id
+    assert local_run.request("GET", f"/tasks/ctyun/{encoded}")[0] == 403  # IAM, as in AWS
+    status, answer = local_run.signed_get(f"/tasks/ctyun/{encoded}")
     assert status == 200
     assert answer["task_id"] == task_id
     [result] = answer["results"]
@@ -129,36 +132,45 @@ def test_tasks_route_with_an_encoded_task_id(local_run: LocalRun) -> None:
 
 def test_fifty_concurrent_connections_are_served(local_run: LocalRun) -> None:
     bodies = [unique("umedia/slice") for _ in range(50)]
+    # the emulator starts a worker per concurrent invocation (about 1 s of CPU each on a cold
+    # one): slow on two shared cores, but every connection is served
     with ThreadPoolExecutor(max_workers=50) as pool:
-        answers = list(pool.map(lambda b: local_run.post("/callbacks/umedia/slice", b[1]), bodies))
+        answers = list(
+            pool.map(lambda b: local_run.post("/callbacks/umedia/slice", b[1], timeout=180), bodies)
+        )
     assert [status for status, _ in answers] == [200] * 50
     assert {answer["task_id"] for _, answer in answers} == {task for task, _ in bodies}
 
 
-def test_emulator_holds_the_contract_resources(local_run: LocalRun) -> None:
-    table = local_run.client("dynamodb").describe_table(TableName="media-callbacks")["Table"]
+def test_the_stack_holds_the_contract_resources(local_run: LocalRun) -> None:
+    """The template deployed: the table, the topic with the local subscriber, the retry queue
+    with its dead-letter queue, the secret set from CALLBACK_TOKEN."""
+    outputs = local_run.outputs
+    table = local_run.client("dynamodb").describe_table(TableName=local_run.table)["Table"]
     assert table["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
     assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == {
         "FlaggedIndex",
         "SourceUrlIndex",
     }
     sns = local_run.client("sns")
-    [topic] = [t["TopicArn"] for t in sns.list_topics()["Topics"]]
-    assert topic.endswith(":moderation-alerts")
+    topic = outputs["ModerationAlertTopicArn"]
     [subscription] = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
     assert subscription["Endpoint"].endswith(":moderation-alerts-local")
     attributes = sns.get_subscription_attributes(SubscriptionArn=subscription["SubscriptionArn"])
     assert attributes["Attributes"]["RawMessageDelivery"] == "true"
     sqs = local_run.client("sqs")
-    retry = sqs.get_queue_url(QueueName="media-callbacks-ingest-retry")["QueueUrl"]
+    retry = outputs["IngestRetryQueueUrl"]
     redrive = json.loads(
         sqs.get_queue_attributes(QueueUrl=retry, AttributeNames=["RedrivePolicy"])["Attributes"][
             "RedrivePolicy"
         ]
     )
-    assert redrive["deadLetterTargetArn"].endswith(":media-callbacks-ingest-retry-dlq")
+    dead_letters = sqs.get_queue_attributes(
+        QueueUrl=outputs["IngestRetryDeadLetterQueueUrl"], AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
+    assert redrive["deadLetterTargetArn"] == dead_letters
     secret = local_run.client("secretsmanager").get_secret_value(
-        SecretId="media-callbacks/callback-token"
+        SecretId=outputs["CallbackTokenSecretArn"]
     )
     assert secret["SecretString"] == TOKEN
 
@@ -166,12 +178,11 @@ def test_emulator_holds_the_contract_resources(local_run: LocalRun) -> None:
 def test_console_prints_a_line_per_callback(local_run: LocalRun) -> None:
     task_id, body = unique("umedia/transcode")
     local_run.post("/callbacks/umedia/transcode", body)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 15
+    lines: list[str] = []
+    while time.monotonic() < deadline and not lines:
         lines = [line for line in local_run.output if task_id in line]
-        if lines:
-            break
-        time.sleep(0.05)
+        time.sleep(0.1)
     assert lines, "no console line for the callback"
-    assert "200 stored umedia transcode" in lines[0]
+    assert "stored umedia transcode task" in lines[0]
     assert TOKEN not in "".join(local_run.output)
