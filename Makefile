@@ -178,7 +178,8 @@ bench: $(TOOLS)/.installed $(VENV)/.installed $(EMULATOR)/.installed $(BENCH_RUN
 
 # Re-run stored rejected callbacks through the current parser, e.g.
 #   make replay-rejected ARGS="--table media-callbacks-prod-ResultsTable-XYZ --since 2026-11-01"
-#   make replay-rejected ARGS="--table media-callbacks --endpoint-url http://127.0.0.1:5000 --apply"
+#   make replay-rejected ARGS="--table $$RESULTS_TABLE_NAME --endpoint-url $$AWS_ENDPOINT_URL --apply"
+#     (the local stack, after eval "$$(make -s stack-env ENV=local)")
 replay-rejected: $(VENV)/.installed
 	PYTHONPATH=$(APP_PATH) $(PY) -m media_callbacks.replay $(ARGS)
 

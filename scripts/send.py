@@ -5,10 +5,10 @@ URL, and print the answer: a way to try signing before turning it on in the vend
     make send VENDOR=qiniu KIND=censor EVENT=censor
     make send VENDOR=volcengine EVENT=workflow-complete URL="$VOLCENGINE_CALLBACK_URL"
 
-EVENT names a file of events/<VENDOR>/. URL defaults to the local run's route
-(http://127.0.0.1:3000/callbacks/<VENDOR>[/<KIND>]). The keys come from CALLBACK_KEYS, the callback
-secret's JSON form (`{"alibaba": {"auth_key": "..."}}`); with none for the vendor, or for a
-vendor that does not sign, the callback carries TOKEN (default `local-dev-token`) instead.
+EVENT names a file of events/<VENDOR>/. URL defaults to the route of the local stack `make run`
+deployed (its `ready` URL, then /callbacks/<VENDOR>[/<KIND>]). The keys come from CALLBACK_KEYS,
+the callback secret's JSON form (`{"alibaba": {"auth_key": "..."}}`); with none for the vendor,
+or for a vendor that does not sign, the callback carries TOKEN (default `local-dev-token`).
 """
 
 from __future__ import annotations
@@ -50,6 +50,18 @@ def send(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
         return error.code, error.read().decode("utf-8", "replace")
 
 
+def local_api() -> str:
+    """The API base URL of the local stack `make run` deployed (as its `ready` line says)."""
+    from local_stack.stack import load, running_endpoint
+
+    endpoint = running_endpoint()
+    try:
+        return load(endpoint).api
+    except Exception as exc:  # no emulator, or no stack on it
+        problem = type(exc).__name__
+        raise SystemExit(f"no local stack on {endpoint} ({problem}): start `make run`") from None
+
+
 def main(vendor: str, event: str, url: str | None, kind: str | None = None) -> int:
     from media_callbacks.vendors import VENDORS
 
@@ -65,7 +77,7 @@ def main(vendor: str, event: str, url: str | None, kind: str | None = None) -> i
         raise SystemExit(f"EVENT: no events/{vendor}/{event}.json; one of {names}")
     body = path.read_bytes()
     route = f"/callbacks/{vendor}" + (f"/{kind}" if kind else "")
-    url = url or f"http://127.0.0.1:{os.environ.get('PORT', '3000')}{route}"
+    url = url or local_api() + route
     keys = json.loads(os.environ.get("CALLBACK_KEYS") or "{}")
     headers = headers_for(vendor, url, body, keys)
     if not headers:

@@ -1,1 +1,2 @@
-"""The local run: moto server, the callback API on HTTP, and the glue Lambda would provide."""
+"""The local run (`make run`): template.yaml deployed with SAM CLI on an AWS emulator on this
+machine (docs/LOCAL.md)."""
