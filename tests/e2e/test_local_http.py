@@ -87,6 +87,23 @@ def test_a_task_id_with_a_newline_cannot_forge_a_console_line(local_run: LocalRu
     assert not any(line.startswith("05:00:00 ") for line in local_run.output)
 
 
+def test_a_body_that_is_not_utf8_is_kept_byte_for_byte(local_run: LocalRun) -> None:
+    """BinaryMediaTypes `*~1*`: every body reaches the function as its exact bytes, so invalid
+    UTF-8 is rejected for what it is and kept as sent (base64 in the rejected item)."""
+    import base64
+
+    body = b'\xff\xfe{"task_id": "\x80"}'
+    status, answer = local_run.post("/callbacks/umedia/transcode", body)
+    assert (status, answer["error"]) == (400, "body: not valid UTF-8 (byte 0)")
+    rejection_id = answer["rejection_id"]
+    item = local_run.client("dynamodb").get_item(
+        TableName=local_run.table,
+        Key={"pk": {"S": f"REJECTED#{rejection_id[:10]}"}, "sk": {"S": rejection_id}},
+    )["Item"]
+    assert item["body_encoding"] == {"S": "base64"}
+    assert base64.b64decode(item["body"]["S"]) == body
+
+
 @pytest.mark.parametrize("variable", ["PORT"])
 def test_a_port_in_use_fails_at_once_with_one_line_naming_it(variable: str) -> None:
     import os
