@@ -181,7 +181,7 @@ bench: $(TOOLS)/.installed $(VENV)/.installed $(EMULATOR)/.installed $(BENCH_RUN
 #   make replay-rejected ARGS="--table $$RESULTS_TABLE_NAME --endpoint-url $$AWS_ENDPOINT_URL --apply"
 #     (the local stack, after eval "$$(make -s stack-env ENV=local)")
 replay-rejected: $(VENV)/.installed
-	PYTHONPATH=$(APP_PATH) $(PY) -m media_callbacks.replay $(ARGS)
+	PYTHONPATH=$(APP_PATH) $(PY) scripts/replay.py $(ARGS)
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .

@@ -8,7 +8,7 @@ from typing import Any
 from conftest import TABLE, scan
 from helpers import callback_event, event_bytes
 from inprocess.apigw import FakeLambdaContext
-from media_callbacks.replay import main
+from replay import main
 
 
 def reject_as_an_older_version_did(aws: dict[str, Any], body: bytes, route: str, day: str) -> str:

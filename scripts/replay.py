@@ -1,6 +1,6 @@
 """Re-run stored rejected callbacks through the current parser, after a fix.
 
-    python -m media_callbacks.replay --table TABLE [--since DAY] [--until DAY] [--apply]
+    python scripts/replay.py --table TABLE [--since DAY] [--until DAY] [--apply]
 
 Without --apply nothing is written: each rejected body is parsed and the outcome reported. With
 --apply, bodies that parse now are stored exactly as a live callback would be (duplicates and the
@@ -130,7 +130,7 @@ def replay(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m media_callbacks.replay",
+        prog="python scripts/replay.py",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
