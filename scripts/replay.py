@@ -25,8 +25,8 @@ from media_callbacks.aws import CONFIG
 from media_callbacks.errors import RejectedPayload
 from media_callbacks.ingest import Delivery, Ingestor, utc_now
 from media_callbacks.items import from_dynamodb, stored_bytes, to_dynamodb
+from media_callbacks.settings import ConfigError, Settings, load_settings
 from media_callbacks.storage import ResultStore
-from media_callbacks.thresholds import parse_thresholds
 
 ROUTE_PREFIX = "POST /callbacks/"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -90,11 +90,10 @@ def dry_run(delivery: Delivery, ingestor: Ingestor) -> tuple[str, str | None]:
 
 
 def replay(
-    client: Any, table: str, since: date, until: date, *, apply: bool, again: bool, out: Any
+    client: Any, settings: Settings, since: date, until: date, *, apply: bool, again: bool, out: Any
 ) -> Counter[str]:
-    ingestor = Ingestor(
-        ResultStore(table, client=client), parse_thresholds(os.environ.get("MODERATION_THRESHOLDS"))
-    )
+    table = settings.table_name
+    ingestor = Ingestor(ResultStore(table, client=client), settings.thresholds)
     outcomes: Counter[str] = Counter()
     for n, item in enumerate(rejected_items(client, table, since, until), start=1):
         if item.get("replayed_at") and item.get("replay_outcome") != "rejected" and not again:
@@ -153,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give --table (or set TABLE_NAME); the stack output ResultsTableName has it")
     if args.since > args.until:
         parser.error("--since is after --until")
+    try:  # validated as the functions validate theirs (MODERATION_THRESHOLDS: the thresholds)
+        settings = load_settings({**os.environ, "TABLE_NAME": args.table})
+    except ConfigError as exc:
+        parser.error(str(exc))
     from botocore.exceptions import BotoCoreError, ClientError
     from botocore.session import get_session
 
@@ -171,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         outcomes = replay(
             client,
-            args.table,
+            settings,
             args.since,
             args.until,
             apply=args.apply,

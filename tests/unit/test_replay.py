@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
+
 from conftest import TABLE, scan
 from helpers import callback_event, event_bytes
 from inprocess.apigw import FakeLambdaContext
@@ -137,3 +139,27 @@ def test_a_compressed_rejected_body_replays_from_its_exact_bytes(
     assert "stored: umedia transcode task 1" in run("--apply")
     [result] = [i for i in scan(aws["dynamodb"]) if i["pk"] == "TASK#umedia#1"]
     assert result["payload"] == body.decode()
+
+
+def test_replay_judges_with_the_thresholds_the_settings_validate(
+    aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MODERATION_THRESHOLDS reaches a replay through media_callbacks.settings, as it reaches the
+    functions: porn turned off, a porn frame at 0.99 is stored unflagged."""
+    reject_as_an_older_version_did(
+        aws, event_bytes("umedia/moderation"), "POST /callbacks/umedia/moderation", "2026-11-02"
+    )
+    monkeypatch.setenv("MODERATION_THRESHOLDS", '{"porn": {"review": null, "block": null}}')
+    assert "1 rejected bodies: 1 stored" in run("--apply")
+    [result] = [i for i in scan(aws["dynamodb"]) if i["sk"] == "RESULT#moderation"]
+    assert result["flagged"] is False
+
+
+def test_replay_refuses_malformed_thresholds_as_a_cold_start_does(
+    aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MODERATION_THRESHOLDS", '{"porn": {"block": 2}}')
+    with pytest.raises(SystemExit) as exited:
+        main(["--table", TABLE])
+    assert exited.value.code == 2
+    assert "MODERATION_THRESHOLDS is malformed: porn.block" in capsys.readouterr().err
