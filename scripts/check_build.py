@@ -4,7 +4,8 @@ and native extensions for Lambda's architecture (arm64).
 Lambda's file system is read-only: a module without a valid .pyc is compiled again on every cold
 start. compileall --invalidation-mode unchecked-hash writes .pyc files that Python loads without
 comparing them to the source's timestamp (which a zip does not keep reliably). An extension built
-for another machine (an x86_64 wheel in an arm64 function) fails at import.
+for another machine (an x86_64 wheel in an arm64 function) fails at import. The operator's tools
+(scripts/, e.g. replay.py) run from a checkout: none may ship in the layer or a function.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 BUILD = Path(".aws-sam/build")
 UNCHECKED_HASH = 0b01  # PEP 552 flags: hash-based, do not check the source
 ELF_MACHINES = {183: "arm64", 62: "x86_64"}  # e_machine of an ELF header
+OPERATOR_TOOLS = frozenset(p.stem for p in Path(__file__).parent.glob("*.py"))  # scripts/
 
 
 def bytecode_problems(sources: list[Path]) -> list[str]:
@@ -45,6 +47,12 @@ def architecture_problems(build: Path, arch: str) -> tuple[int, list[str]]:
     return len(extensions), problems
 
 
+def operator_tool_problems(build: Path, tools: frozenset[str] = OPERATOR_TOOLS) -> list[str]:
+    """Modules of scripts/ in our package of the layer or at the top of a function's code."""
+    ours = [*build.glob("*/python/media_callbacks/**/*.py"), *build.glob("*/*.py")]
+    return [f"{path}: an operator tool (scripts/)" for path in sorted(ours) if path.stem in tools]
+
+
 def main(argv: list[str]) -> int:
     build = Path(argv[0]) if argv else BUILD
     arch = argv[1] if len(argv) > 1 else "arm64"
@@ -54,6 +62,7 @@ def main(argv: list[str]) -> int:
     sources = [p for p in build.rglob("*.py") if "__pycache__" not in p.parts]
     problems = bytecode_problems(sources)
     extensions, wrong_arch = architecture_problems(build, arch)
+    tools = operator_tool_problems(build)
     functions = sorted(p.name for p in build.iterdir() if p.is_dir())
     compiled_ok = len(sources) - len(problems)
     arch_ok = extensions - len(wrong_arch)
@@ -62,9 +71,9 @@ def main(argv: list[str]) -> int:
         f"{sys.implementation.cache_tag} unchecked-hash bytecode; {arch_ok} of {extensions} "
         f"native extensions for {arch}"
     )
-    for problem in (problems + wrong_arch)[:20]:
+    for problem in (problems + wrong_arch + tools)[:20]:
         print("  " + problem, file=sys.stderr)
-    return 1 if problems or wrong_arch or not sources else 0
+    return 1 if problems or wrong_arch or tools or not sources else 0
 
 
 if __name__ == "__main__":

@@ -7,7 +7,12 @@ import py_compile
 import re
 from pathlib import Path
 
-from check_build import architecture_problems, bytecode_problems
+from check_build import (
+    OPERATOR_TOOLS,
+    architecture_problems,
+    bytecode_problems,
+    operator_tool_problems,
+)
 from inprocess.template import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +50,33 @@ def test_the_build_check_refuses_an_extension_for_another_architecture(tmp_path:
     assert count == 2
     other = tmp_path / "_other.cpython-313-x86_64-linux-gnu.so"
     assert problems == [f"{other}: built for x86_64, not arm64"]
+
+
+def test_replay_is_an_operator_tool_and_not_in_the_layer() -> None:
+    """The layer's Makefile ships media_callbacks whole: replay lives in scripts/, outside it."""
+    assert "replay" in OPERATOR_TOOLS
+    assert (ROOT / "scripts" / "replay.py").is_file()
+    layer = ROOT / RESOURCES["SharedLayer"]["Properties"]["ContentUri"]
+    shipped = {p.stem for p in (layer / "media_callbacks").rglob("*.py")}
+    assert "replay" not in shipped
+    assert not shipped & OPERATOR_TOOLS
+
+
+def test_the_build_check_refuses_an_operator_tool_in_the_layer_or_a_function(
+    tmp_path: Path,
+) -> None:
+    package = tmp_path / "SharedLayer" / "python" / "media_callbacks"
+    package.mkdir(parents=True)
+    (package / "ingest.py").write_text("VALUE = 1\n")
+    (tmp_path / "CallbackFunction").mkdir()
+    (tmp_path / "CallbackFunction" / "app.py").write_text("VALUE = 1\n")
+    assert operator_tool_problems(tmp_path) == []
+    (package / "replay.py").write_text("VALUE = 1\n")
+    (tmp_path / "CallbackFunction" / "send.py").write_text("VALUE = 1\n")
+    assert operator_tool_problems(tmp_path) == [
+        f"{tmp_path / 'CallbackFunction' / 'send.py'}: an operator tool (scripts/)",
+        f"{package / 'replay.py'}: an operator tool (scripts/)",
+    ]
 
 
 def test_sam_build_runs_our_makefiles_for_the_layer_and_every_function() -> None:
