@@ -38,7 +38,15 @@ WARM_TARGET_MS = 0.5
 
 sys.path[:0] = [
     str(ROOT / p)
-    for p in ("local", "tests", "bench", "layers/common", "functions/callback", "functions/alerts")
+    for p in (
+        "local",
+        "tests",
+        "bench",
+        "scripts",  # template_yaml, which tests/inprocess reads the template with
+        "layers/common",
+        "functions/callback",
+        "functions/alerts",
+    )
 ]
 
 from emulator import FAKE_CREDENTIALS, client, create_resources, start_server  # noqa: E402
