@@ -32,7 +32,7 @@ help:
 	@echo "make lock             refresh the layer's lock file (hashes) after changing its requirements"
 	@echo "make cost             what a million callbacks cost, from public prices and the stack's figures"
 	@echo "make send             send an example callback, signed like its vendor (VENDOR=, EVENT=, KIND=, URL=)"
-	@echo "make bench            cold starts, warm cost, AWS calls and memory against floors"
+	@echo "make bench            cold starts, warm cost, AWS calls, memory; per-vendor overhead <= 10%"
 	@echo "make replay-rejected  re-run stored rejected callbacks (ARGS=\"--table ... [--apply]\")"
 	@echo "make format           ruff format and autofix"
 	@echo "make install          set up both venvs without running anything"

@@ -32,9 +32,10 @@ BUILD = ROOT / os.environ.get("BENCH_BUILD", ".aws-sam/build")
 RUNTIME = ROOT / os.environ.get("BENCH_RUNTIME", ".aws-sam/bench-runtime")
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 WARM_CALLBACKS = int(os.environ.get("BENCH_WARM", "2000"))
-COLD_TARGET = 1.25
-OVERHEAD_TARGET = 0.10  # issue 11: our code adds at most 10% to the libraries alone
-WARM_TARGET_MS = 0.5
+# the one target (issue 11): our code adds at most 10% to the libraries alone, per sender; the
+# other figures are printed against their floors without a verdict (their old targets, 1.25x the
+# floor cold and 0.5 ms warm, are retired: the libraries alone exceed both, docs/PERFORMANCE.md)
+OVERHEAD_TARGET = 0.10
 
 sys.path[:0] = [
     str(ROOT / p)
@@ -548,7 +549,8 @@ def alert_calls(endpoint: str, resources: Any) -> Counter[str]:
 
 
 def report_cold(cold: dict[str, Any], served: dict[str, Any]) -> None:
-    """Cold starts against their floors, and our overhead over the libraries alone."""
+    """Cold starts against their floors (figures), and our overhead over the libraries alone
+    (figures and the verdict)."""
     s = cold["samples"]
     say("")
     say(
@@ -566,10 +568,9 @@ def report_cold(cold: dict[str, Any], served: dict[str, Any]) -> None:
         # each round ran ours and its floor back to back: the median of per-round ratios
         # cancels the machine's drift better than a ratio of two medians
         ratio = statistics.median(o / f for o, f in zip(s[ours], s[floor], strict=True))
-        verdict = "" if label.startswith(" ") else (" ok" if ratio <= COLD_TARGET else " OVER")
         say(
             f"  {label:<18} {median_ms(s[ours]):7.1f}   floor {median_ms(s[floor]):7.1f} "
-            f"({floor_label})   ratio {ratio:4.2f}  target <= {COLD_TARGET}{verdict}"
+            f"({floor_label})   ratio {ratio:4.2f}"
         )
     say(
         "  (libraries alone: Powertools Logger, event handler or batch, pydantic, botocore and "
@@ -643,11 +644,9 @@ def main() -> int:
     say(f"Warm handler CPU per callback, mean of {WARM_CALLBACKS} (ms)")
     for kind, row in hot["kinds"].items():
         ratio = row["ms"] / hot["floor_ms"]
-        verdict = "ok" if row["ms"] < WARM_TARGET_MS else "OVER"
         say(
             f"  {kind:<11} {row['ms']:6.3f}   floor (json.loads + lookup) {hot['floor_ms']:6.4f}"
-            f"   ratio {ratio:5.0f}   target < {WARM_TARGET_MS} ms {verdict}"
-            f"   libraries alone {row['stack_ms']:5.3f}"
+            f"   ratio {ratio:5.0f}   libraries alone {row['stack_ms']:5.3f}"
         )
     say(
         "  (libraries alone: the same UpdateItem on the stubbed botocore client, one Powertools "
