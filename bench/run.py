@@ -443,7 +443,7 @@ def captured_updates(endpoint: str, resources: Any) -> dict[str, str]:
 
     from media_callbacks.body import canonical_sha256
     from media_callbacks.normalise import normalise
-    from media_callbacks.storage import ResultStore
+    from media_callbacks.storage import ResultsTable
     from media_callbacks.thresholds import DEFAULT_THRESHOLDS
 
     dynamodb = client("dynamodb", endpoint)
@@ -451,7 +451,7 @@ def captured_updates(endpoint: str, resources: Any) -> dict[str, str]:
     dynamodb.meta.events.register(
         "provide-client-params.dynamodb.UpdateItem", lambda params, **_: seen.append(dict(params))
     )
-    store = ResultStore(resources.table_name, client=dynamodb)
+    store = ResultsTable(resources.table_name, client=dynamodb)
     updates = {}
     for vendor, (route, _, _) in VENDOR_CALLBACKS.items():
         body = base64.b64decode(callback_event(vendor)["body"])
@@ -476,11 +476,11 @@ def server_times(endpoint: str, resources: Any) -> dict[str, Any]:
     import base64
 
     from media_callbacks.normalise import normalise
-    from media_callbacks.storage import ResultStore
+    from media_callbacks.storage import ResultsTable
     from media_callbacks.thresholds import DEFAULT_THRESHOLDS
 
     dynamodb = client("dynamodb", endpoint)
-    store = ResultStore(resources.table_name, client=dynamodb)
+    store = ResultsTable(resources.table_name, client=dynamodb)
     ours: dict[str, list[float]] = {}
     floor = []
     for _ in range(15):

@@ -15,18 +15,17 @@ import argparse
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from media_callbacks import keys
 from media_callbacks.aws import CONFIG
+from media_callbacks.delivery import Delivery, utc_now
 from media_callbacks.errors import RejectedPayload
-from media_callbacks.ingest import Delivery, Ingestor, utc_now
-from media_callbacks.items import from_dynamodb, stored_bytes, to_dynamodb
+from media_callbacks.ingest import Ingestor
+from media_callbacks.items import stored_bytes
 from media_callbacks.settings import ConfigError, Settings, load_settings
-from media_callbacks.storage import ResultStore
+from media_callbacks.storage import ItemRefused, ResultsTable, StorageUnavailable
 
 ROUTE_PREFIX = "POST /callbacks/"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -58,29 +57,6 @@ def delivery_of(item: dict[str, Any]) -> Delivery:
     )
 
 
-def days(since: date, until: date) -> Iterator[date]:
-    day = since
-    while day <= until:
-        yield day
-        day += timedelta(days=1)
-
-
-def rejected_items(client: Any, table: str, since: date, until: date) -> Iterator[dict[str, Any]]:
-    for day in days(since, until):
-        kwargs: dict[str, Any] = {
-            "TableName": table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": keys.rejected_day(day.isoformat())}},
-        }
-        while True:
-            page = client.query(**kwargs)
-            for item in page.get("Items", []):
-                yield from_dynamodb(item)
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-
 def dry_run(delivery: Delivery, ingestor: Ingestor) -> tuple[str, str | None]:
     try:
         _, result = ingestor.parse(delivery)
@@ -90,12 +66,18 @@ def dry_run(delivery: Delivery, ingestor: Ingestor) -> tuple[str, str | None]:
 
 
 def replay(
-    client: Any, settings: Settings, since: date, until: date, *, apply: bool, again: bool, out: Any
+    store: ResultsTable,
+    settings: Settings,
+    since: date,
+    until: date,
+    *,
+    apply: bool,
+    again: bool,
+    out: Any,
 ) -> Counter[str]:
-    table = settings.table_name
-    ingestor = Ingestor(ResultStore(table, client=client), settings.thresholds)
+    ingestor = Ingestor(store, settings.thresholds)
     outcomes: Counter[str] = Counter()
-    for n, item in enumerate(rejected_items(client, table, since, until), start=1):
+    for n, item in enumerate(store.rejected(since, until), start=1):
         if item.get("replayed_at") and item.get("replay_outcome") != "rejected" and not again:
             outcomes["skipped (already replayed)"] += 1
             continue
@@ -110,16 +92,8 @@ def replay(
         else:
             result = ingestor.ingest(delivery, keep_rejected=False)
             outcome, detail = result.status, result.summary()
-            client.update_item(
-                TableName=table,
-                Key={"pk": {"S": item["pk"]}, "sk": {"S": item["sk"]}},
-                UpdateExpression="SET replayed_at = :at, replay_outcome = :o, replay_error = :e",
-                ExpressionAttributeValues={
-                    ":at": {"S": utc_now()},
-                    ":o": {"S": outcome},
-                    ":e": to_dynamodb(result.error),
-                },
-            )
+            key = {"pk": item["pk"], "sk": item["sk"]}
+            store.mark_replayed(key, utc_now(), outcome, result.error)
         outcomes[outcome] += 1
         print(f"{item['sk']} {item['route']}: {outcome}: {detail}", file=out)
         if n % 100 == 0:
@@ -156,14 +130,13 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings({**os.environ, "TABLE_NAME": args.table})
     except ConfigError as exc:
         parser.error(str(exc))
-    from botocore.exceptions import BotoCoreError, ClientError
     from botocore.session import get_session
 
     local = bool(args.endpoint_url) and urlsplit(args.endpoint_url).hostname in LOCAL_HOSTS
     session = get_session()
     if local and session.get_credentials() is None:
         session.set_credentials("local", "local")  # the emulator takes any credentials
-    client = session.create_client(
+    client: Any = session.create_client(
         "dynamodb",
         endpoint_url=args.endpoint_url,
         region_name=session.get_config_variable("region") or "us-east-1",
@@ -173,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{mode}: rejected bodies of {args.table} from {args.since} to {args.until}")
     try:
         outcomes = replay(
-            client,
+            ResultsTable(args.table, client=client),
             settings,
             args.since,
             args.until,
@@ -181,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             again=args.again,
             out=sys.stdout,
         )
-    except (BotoCoreError, ClientError) as exc:
+    except (StorageUnavailable, ItemRefused) as exc:
         print(f"cannot read {args.table}: {exc}", file=sys.stderr)
         return 2
     total = sum(outcomes.values())

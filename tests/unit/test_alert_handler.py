@@ -321,6 +321,7 @@ def test_recording_the_evidence_alerts_nobody_again(setup: Setup) -> None:
 
     from media_callbacks.evidence import Collector
     from media_callbacks.fetch import Refused
+    from media_callbacks.storage import ResultsTable
 
     setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
     first = flagged(setup.records())
@@ -334,8 +335,8 @@ def test_recording_the_evidence_alerts_nobody_again(setup: Setup) -> None:
     stream_record = DynamoDBRecord(first[0]).dynamodb  # as the function reads it
     assert stream_record is not None
     image = stream_record.new_image
-    Collector(bucket="evidence", table=TABLE, s3=boto3.client("s3"),
-              dynamodb=boto3.client("dynamodb"), fetcher=unreachable).collect(image)  # fmt: skip
+    Collector(table=ResultsTable(TABLE), bucket="evidence", s3=boto3.client("s3"),
+              fetcher=unreachable).collect(image)  # fmt: skip
     modified = flagged(setup.records())
     assert [r["eventName"] for r in modified] == ["MODIFY"]
     assert setup.invoke(modified) == {"batchItemFailures": []}

@@ -128,7 +128,7 @@ def test_retries_back_off_exponentially() -> None:
 
 
 def test_the_queued_message_carries_any_body_compressed() -> None:
-    from media_callbacks.ingest import Delivery
+    from media_callbacks.delivery import Delivery
 
     body = "审核".encode("gbk") + b"\x00\xff" * 1000
     delivery = Delivery(route="POST /callbacks/ctyun", vendor="ctyun", kind=None, body=body,

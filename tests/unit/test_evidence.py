@@ -21,7 +21,7 @@ from media_callbacks.items import from_dynamodb
 from media_callbacks.keys import evidence_prefix as prefix
 from media_callbacks.keys import result_key
 from media_callbacks.normalise import normalise
-from media_callbacks.storage import ResultStore
+from media_callbacks.storage import ResultsTable
 from media_callbacks.thresholds import DEFAULT_THRESHOLDS
 
 BUCKET = "media-callbacks-evidence"
@@ -47,7 +47,7 @@ def store(vendor: str, kind: str | None, name: str, task_id: str | None = None) 
     if task_id:
         data["task_id"] = task_id
     result = normalise(vendor, kind, data, DEFAULT_THRESHOLDS)
-    ResultStore(TABLE).put_result(
+    ResultsTable(TABLE).put_result(
         result, body=b"{}", payload_sha256=canonical_sha256(data),
         received_at="2026-11-23T00:00:00.000000Z", request_id="r",
     )  # fmt: skip
@@ -70,7 +70,7 @@ def s3(aws: dict[str, Any]) -> Any:
 
 
 def collector(s3: Any, fetcher: FakeFetcher) -> Collector:
-    return Collector(bucket=BUCKET, table=TABLE, s3=s3, dynamodb=boto3.client("dynamodb"),
+    return Collector(table=ResultsTable(TABLE), bucket=BUCKET, s3=s3,
                      fetcher=fetcher, clock=lambda: "2026-11-23T00:00:01Z")  # fmt: skip
 
 
@@ -109,7 +109,7 @@ def test_an_older_revision_leaves_the_newer_ones_evidence_alone(s3: Any) -> None
     data = event_json("umedia/moderation")
     data |= {"task_id": "ev-3", "message": "a second revision"}
     result = normalise("umedia", "moderation", data, DEFAULT_THRESHOLDS)
-    ResultStore(TABLE).put_result(
+    ResultsTable(TABLE).put_result(
         result, body=b"{}", payload_sha256=canonical_sha256(data),
         received_at="2026-11-23T00:00:02.000000Z", request_id="r2",
     )  # fmt: skip
@@ -147,7 +147,7 @@ def test_an_expired_frame_url_is_not_fetched(s3: Any) -> None:
     for finding in image["moderation"]["findings"]:
         finding["image_url"] = "https://frames.example.com/f.jpg?Expires=1700000000"
     fetcher = FakeFetcher({})
-    collect = Collector(bucket=BUCKET, table=TABLE, s3=s3, dynamodb=boto3.client("dynamodb"),
+    collect = Collector(table=ResultsTable(TABLE), bucket=BUCKET, s3=s3,
                         fetcher=fetcher, now=lambda: 1800000000.0)  # fmt: skip
     assert collect.collect(image) == [{"reason": "expired"}] * 2
     assert fetcher.calls == []
@@ -180,7 +180,7 @@ def test_a_fetcher_failing_on_one_frame_is_its_reason_and_the_others_are_kept(s3
             raise RuntimeError("a fetcher bug")
         return Fetched(url, "image/jpeg", FRAME, hashlib.sha256(FRAME).hexdigest())
 
-    collect = Collector(bucket=BUCKET, table=TABLE, s3=s3, dynamodb=boto3.client("dynamodb"),
+    collect = Collector(table=ResultsTable(TABLE), bucket=BUCKET, s3=s3,
                         fetcher=breaks_on_the_first)  # fmt: skip
     folder = prefix("umedia", "ev-6", 1)
     assert [o.get("key") or o["reason"] for o in collect.collect(image) or []] == [

@@ -371,7 +371,7 @@ def test_a_256_kib_body_that_does_not_compress_fits_the_retry_queue() -> None:
     """Otherwise a table outage answers such a callback 503 instead of queueing it."""
     import random
 
-    from media_callbacks.ingest import Delivery
+    from media_callbacks.delivery import Delivery
     from media_callbacks.retry import encode
 
     body = random.Random(1).randbytes(256 * 1024)

@@ -19,7 +19,8 @@ from callback_handler.services import Services, build
 from media_callbacks import aws
 from media_callbacks.auth import SecretUnavailable
 from media_callbacks.composition import Root
-from media_callbacks.ingest import Delivery, Outcome, count, utc_now
+from media_callbacks.delivery import Delivery, utc_now
+from media_callbacks.ingest import Outcome, count
 from media_callbacks.keys import MAX_TASK_ID_BYTES
 from media_callbacks.observability import logger
 from media_callbacks.retry import QueueUnavailable

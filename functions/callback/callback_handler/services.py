@@ -7,12 +7,12 @@ from media_callbacks.auth import TokenVerifier
 from media_callbacks.ingest import Ingestor
 from media_callbacks.retry import RetryQueue
 from media_callbacks.settings import Settings
-from media_callbacks.storage import ResultStore
+from media_callbacks.storage import ResultsTable
 
 
 class Services(NamedTuple):  # a dataclass costs ~1 ms of cold start
     config: Settings
-    store: ResultStore
+    store: ResultsTable
     verifier: TokenVerifier
     ingestor: Ingestor
     retry_queue: RetryQueue | None
@@ -21,11 +21,11 @@ class Services(NamedTuple):  # a dataclass costs ~1 ms of cold start
 def build(
     config: Settings,
     *,
-    store: ResultStore | None = None,
+    store: ResultsTable | None = None,
     verifier: TokenVerifier | None = None,
     retry_queue: RetryQueue | None = None,
 ) -> Services:
-    store = store or ResultStore(config.table_name, retention_days=config.retention_days)
+    store = store or ResultsTable(config.table_name, retention_days=config.retention_days)
     if retry_queue is None and config.ingest_queue_url:
         retry_queue = RetryQueue(config.ingest_queue_url)
     verifier = verifier or TokenVerifier(

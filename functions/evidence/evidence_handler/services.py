@@ -1,4 +1,4 @@
-"""EvidenceFunction's composition root: the collector with its S3 and DynamoDB clients, built
+"""EvidenceFunction's composition root: the collector with the table's gateway and S3, built
 from validated settings in one place; tests pass their own pieces."""
 
 from __future__ import annotations
@@ -7,15 +7,15 @@ from media_callbacks import aws
 from media_callbacks.evidence import Collector, Fetcher
 from media_callbacks.fetch import fetch
 from media_callbacks.settings import Settings
+from media_callbacks.storage import ResultsTable
 
 
 def build(config: Settings, *, fetcher: Fetcher = fetch) -> Collector:
     assert config.evidence_bucket is not None  # noqa: S101 (settings.require checked it)
     return Collector(
+        table=ResultsTable(config.table_name),
         bucket=config.evidence_bucket,
-        table=config.table_name,
         s3=aws.client("s3"),
-        dynamodb=aws.client("dynamodb"),
         fetcher=fetcher,
         allow_loopback=config.evidence_allow_loopback,
     )

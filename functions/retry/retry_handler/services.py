@@ -6,19 +6,19 @@ from typing import NamedTuple
 from media_callbacks.ingest import Ingestor
 from media_callbacks.retry import RetryQueue
 from media_callbacks.settings import Settings
-from media_callbacks.storage import ResultStore
+from media_callbacks.storage import ResultsTable
 
 
 class Services(NamedTuple):  # a dataclass costs ~1 ms of cold start
     config: Settings
-    store: ResultStore
+    store: ResultsTable
     ingestor: Ingestor
     queue: RetryQueue
 
 
-def build(config: Settings, *, store: ResultStore | None = None) -> Services:
+def build(config: Settings, *, store: ResultsTable | None = None) -> Services:
     assert config.ingest_queue_url is not None  # noqa: S101 (settings.require checked it)
-    store = store or ResultStore(config.table_name, retention_days=config.retention_days)
+    store = store or ResultsTable(config.table_name, retention_days=config.retention_days)
     return Services(
         config=config,
         store=store,

@@ -12,8 +12,9 @@ either (storage), so it gets its own. A revision whose evidence is recorded is n
 
 One frame never fails the record: whatever goes wrong fetching it is its reason, and so is S3
 refusing that one object (`s3 <code>`: its key, metadata, size or checksum; retrying cannot
-help). Anything else S3 or the table answers (throttling, 5xx, access denied, no answer) fails
-the record, which the event source mapping retries and finally dead-letters.
+help). Anything else S3 or the table (its gateway, media_callbacks.storage) answers (throttling,
+5xx, access denied, no answer) fails the record, which the event source mapping retries and
+finally dead-letters.
 
 The record must fit the item, which the callback's write may have filled to about 392 KiB of
 DynamoDB's 400 KB: when the table refuses it as too large, the sha256s are dropped (each object
@@ -35,16 +36,14 @@ from urllib.parse import parse_qs, quote, urlsplit
 from botocore.exceptions import ClientError
 
 from media_callbacks.fetch import Fetched, Refused, fetch
-from media_callbacks.items import from_dynamodb, to_dynamodb
 from media_callbacks.keys import evidence_prefix as prefix
 from media_callbacks.observability import logger
+from media_callbacks.storage import ItemTooLarge, ResultsTable
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
               "image/bmp": "bmp", "image/tiff": "tiff", "image/heic": "heic"}  # fmt: skip
 FLAGGED = frozenset({"review", "block"})
 MAX_METADATA_URL = 1024  # S3 user metadata is at most 2 KB in all
-# attribute names as placeholders: DynamoDB reserves hundreds of words
-NAMES_READ = {"#rev": "revision", "#ev": "evidence"}
 PARALLEL_FETCHES = 8  # 100 findings that each time out take 125 s, not 1000
 # S3's answers about one object itself: that frame's reason, since retrying cannot change them
 OBJECT_REFUSED = frozenset({"KeyTooLongError", "MetadataTooLarge", "EntityTooLarge",
@@ -97,17 +96,15 @@ class Collector:
     def __init__(
         self,
         *,
+        table: ResultsTable,
         bucket: str,
-        table: str,
         s3: Any,
-        dynamodb: Any,
         fetcher: Fetcher = fetch,
         allow_loopback: bool = False,
         clock: Callable[[], str] = _now,
         now: Callable[[], float] = time.time,
     ) -> None:
-        self.bucket, self.table = bucket, table
-        self.s3, self.dynamodb = s3, dynamodb
+        self.table, self.bucket, self.s3 = table, bucket, s3
         self.fetcher, self.allow_loopback, self.clock, self.now = (
             fetcher,
             allow_loopback,
@@ -120,7 +117,7 @@ class Collector:
         its evidence (or is no longer the item's revision)."""
         key = {"pk": image["pk"], "sk": image["sk"]}
         revision = int(image["revision"])
-        if self._recorded(key, revision):
+        if self.table.evidence_recorded(key, revision):
             return None
         folder = prefix(str(image["vendor"]), str(image["task_id"]), revision)
         findings = (image.get("moderation") or {}).get("findings") or []
@@ -129,14 +126,6 @@ class Collector:
                                      findings))  # fmt: skip
         self._record(key, revision, f"s3://{self.bucket}/{folder}", outcomes)
         return outcomes
-
-    def _recorded(self, key: dict[str, str], revision: int) -> bool:
-        found = self.dynamodb.get_item(
-            TableName=self.table, Key=to_dynamodb(key)["M"], ConsistentRead=True,
-            ProjectionExpression="#rev, #ev", ExpressionAttributeNames=NAMES_READ,
-        ).get("Item")  # fmt: skip
-        item = from_dynamodb(found) if found else {}
-        return "evidence" in item or int(item.get("revision", revision)) != revision
 
     def _keep(self, folder: str, n: int, finding: dict[str, Any]) -> dict[str, Any]:
         if finding.get("suggestion") not in FLAGGED:
@@ -177,21 +166,12 @@ class Collector:
         """The outcomes on the item, in the first form the item has room for."""
         for form, evidence in _forms(outcomes):
             try:
-                self.dynamodb.update_item(
-                    TableName=self.table, Key=to_dynamodb(key)["M"],
-                    UpdateExpression="SET #ev = :e, #evp = :p",
-                    ConditionExpression="#rev = :r AND attribute_not_exists(#ev)",
-                    ExpressionAttributeNames={**NAMES_READ, "#evp": "evidence_prefix"},
-                    ExpressionAttributeValues={":e": to_dynamodb(evidence), ":p": {"S": uri},
-                                               ":r": {"N": str(revision)}},
-                )  # fmt: skip
-            except self.dynamodb.exceptions.ConditionalCheckFailedException:
-                return  # a newer revision arrived meanwhile, or another delivery recorded it
-            except ClientError as error:
-                if form == "summary" or not _too_large(error):
+                recorded = self.table.record_evidence(key, revision, uri, evidence)
+            except ItemTooLarge:
+                if form == "summary":
                     raise
                 continue
-            if form != "as is":
+            if recorded and form != "as is":
                 logger.warning(f"evidence recorded {form}: the item is near its size limit")
             return
 
@@ -208,14 +188,6 @@ def _forms(outcomes: list[dict[str, Any]]) -> list[tuple[str, Any]]:
         ("without sha256s", [{k: v for k, v in o.items() if k != "sha256"} for o in outcomes]),
         ("summary", {"kept": kept, "missing": missing}),
     ]
-
-
-def _too_large(error: ClientError) -> bool:
-    """DynamoDB's answer to an update that would take the item over 400 KB."""
-    details = error.response.get("Error", {})
-    return details.get("Code") == "ValidationException" and "maximum allowed size" in str(
-        details.get("Message", "")
-    )
 
 
 def _b64_sha256(hex_digest: str) -> str:

@@ -1,42 +1,16 @@
 """One callback, from raw body to stored item and answer. Knows nothing of API Gateway."""
 
-from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple, Protocol
 
-from media_callbacks import keys
 from media_callbacks.body import canonical_sha256, parse_json
+from media_callbacks.delivery import Delivery
 from media_callbacks.errors import RejectedPayload
 from media_callbacks.normalise import check_route, normalise
 from media_callbacks.observability import count as count_metric
 from media_callbacks.observability import logger
 from media_callbacks.results import CallbackResult
-from media_callbacks.storage import ItemRefused, ResultStore, StorageUnavailable, WriteStatus
+from media_callbacks.storage import ItemRefused, ResultsTable, StorageUnavailable, WriteStatus
 from media_callbacks.thresholds import Level
-
-
-def utc_now() -> str:
-    """UTC ISO-8601 with microseconds and a Z, so that text order is time order."""
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-class Delivery(NamedTuple):
-    """A callback as it arrived; headers and query never hold the token (a NamedTuple: a
-    dataclass costs about a millisecond of cold start to build)."""
-
-    route: str
-    vendor: str
-    kind: str | None
-    body: bytes
-    received_at: str
-    request_id: str
-    content_type: str | None = None
-    source_ip: str | None = None
-    headers: dict[str, Any] = {}  # noqa: RUF012 (never mutated)
-    query: dict[str, Any] = {}  # noqa: RUF012
-    # The request itself is broken (API Gateway's base64 is not base64): the body is rejected
-    # with this error. Part of the delivery, so a queued request keeps it.
-    problem: str | None = None
-
 
 OutcomeStatus = Literal["stored", "duplicate", "ignored", "rejected", "queued"]
 
@@ -75,7 +49,7 @@ class Fallback(Protocol):
 
 class Ingestor:
     def __init__(
-        self, store: ResultStore, thresholds: dict[str, Level], fallback: Fallback | None = None
+        self, store: ResultsTable, thresholds: dict[str, Level], fallback: Fallback | None = None
     ) -> None:
         self.store = store
         self.thresholds = thresholds
@@ -172,29 +146,7 @@ class Ingestor:
 
     def reject(self, delivery: Delivery, error: str, kind: str | None) -> Outcome:
         """Store the body as received; the outcome carries the rejection's id."""
-        key = keys.rejected_key(delivery.received_at, delivery.request_id)
-        rejection_id = key["sk"]
-        item = {
-            **key,
-            "rejection_id": rejection_id,
-            "route": delivery.route,
-            "vendor": delivery.vendor,
-            "kind": kind,
-            "error": error,
-            "content_type": delivery.content_type,
-            "source_ip": delivery.source_ip,
-            "headers": delivery.headers,
-            "query": delivery.query,
-            "received_at": delivery.received_at,
-            "request_id": delivery.request_id,
-        }
-        if delivery.problem is not None:  # the request itself was broken: a replay says so too
-            item["problem"] = delivery.problem
-        try:
-            self.store.put_rejected(item, delivery.body)
-        except ItemRefused:  # headers or query the table will not take: the body still goes in
-            item |= {"headers": {}, "query": {}, "error": f"{error} (headers not kept)"}
-            self.store.put_rejected(item, delivery.body)
+        rejection_id = self.store.put_rejected(delivery, error, kind)
         count(delivery.vendor, kind, "rejected")
         logger.warning(
             f"rejected {delivery.route}: {error}",

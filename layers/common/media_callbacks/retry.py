@@ -16,7 +16,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from media_callbacks import aws
-from media_callbacks.ingest import Delivery
+from media_callbacks.delivery import Delivery
 
 FORMAT = 1
 BACKOFF_CAP_SECONDS = 900  # SQS allows up to 12 hours; 15 minutes keeps results timely

@@ -1,11 +1,15 @@
-"""ResultsTable access: one conditional write per callback, rejected bodies, task look-ups."""
+"""ResultsTable, through one gateway: one conditional write per callback, rejected bodies and
+their replay marks, task look-ups, evidence records; DynamoDB's errors mapped to the domain's
+in one place (`_domain_error`)."""
 
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from media_callbacks import aws, keys
+from media_callbacks.delivery import Delivery
 from media_callbacks.items import (
     ITEM_LIMIT,
     AttributeValue,
@@ -30,11 +34,23 @@ CAP_CHARS, CAP_ITEMS = 1024, 100  # a capped normalised copy: strings and lists 
 
 
 class StorageUnavailable(Exception):
-    """The table did not answer (after the SDK's retries)."""
+    """The table did not answer (after the SDK's retries), or refused access."""
 
 
 class ItemRefused(Exception):
     """The table refused the item itself (too large, invalid); retrying cannot help."""
+
+
+class ItemTooLarge(ItemRefused):
+    """The write would take the item over DynamoDB's 400 KB."""
+
+
+class ConditionFailed(Exception):
+    """A conditional write found the item otherwise; `item` is the old one, when asked for."""
+
+    def __init__(self, item: dict[str, Any]) -> None:
+        super().__init__("the condition failed")
+        self.item = item
 
 
 class WriteOutcome(NamedTuple):
@@ -48,7 +64,23 @@ def _expires_at(received_at: str, retention_days: int) -> int | None:
     return int(received.timestamp()) + retention_days * 86400
 
 
-class ResultStore:
+def _domain_error(operation: str, exc: ClientError) -> Exception:
+    """The domain's name for what DynamoDB answered: the one place AWS errors are mapped."""
+    details = exc.response.get("Error", {})
+    code, message = details.get("Code", ""), str(details.get("Message", ""))
+    if code == "ConditionalCheckFailedException":
+        return ConditionFailed(from_dynamodb(dict(exc.response.get("Item", {}))))  # type: ignore[call-overload]
+    if code == "ValidationException" and "maximum allowed size" in message:
+        return ItemTooLarge(message)
+    if code == "ValidationException":
+        return ItemRefused(message or code)
+    return StorageUnavailable(f"{operation}: {code}")
+
+
+class ResultsTable:
+    """The one gateway to ResultsTable: results, rejected bodies, evidence records and replay
+    marks, read and written here alone, DynamoDB's errors as the domain's."""
+
     def __init__(
         self, table_name: str, *, retention_days: int = 0, client: "DynamoDBClient | None" = None
     ) -> None:
@@ -63,16 +95,22 @@ class ResultStore:
 
     def _call(self, operation: str, **kwargs: Any) -> Any:
         try:
-            return getattr(self.client, operation)(**kwargs)
+            return getattr(self.client, operation)(TableName=self.table_name, **kwargs)
         except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code == "ConditionalCheckFailedException":
-                raise
-            if code == "ValidationException":
-                raise ItemRefused(exc.response["Error"].get("Message", code)) from exc
-            raise StorageUnavailable(f"{operation}: {code}") from exc
+            raise _domain_error(operation, exc) from exc
         except BotoCoreError as exc:
             raise StorageUnavailable(f"{operation}: {type(exc).__name__}") from exc
+
+    def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Every item a query finds, page after page, as plain data."""
+        while True:
+            page = self._call("query", **kwargs)
+            yield from (from_dynamodb(item) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    # --- results ------------------------------------------------------------------------------
 
     def put_result(
         self,
@@ -93,80 +131,165 @@ class ResultStore:
         """
         values = result_item(result, received_at, self.retention_days)
         values |= {"request_id": request_id, "payload_sha256": payload_sha256}
-        item = fit_item(values, body)
-        names: dict[str, str] = {"#rev": "revision", "#sha": "payload_sha256", "#ra": "received_at"}
-        expression: dict[str, Any] = {
-            ":sha": {"S": payload_sha256},
-            ":one": {"N": "1"},
-            ":ra": {"S": received_at},
-        }
-        sets, removes = [], []
-        for i, (name, value) in enumerate(item.items()):
-            names[f"#a{i}"] = name
-            if value is None:
-                removes.append(f"#a{i}")
-            else:
-                expression[f":v{i}"] = value
-                sets.append(f"#a{i} = :v{i}")
-        update = "SET " + ", ".join(sets)
-        if removes:
-            update += " REMOVE " + ", ".join(removes)
-        update += " ADD #rev :one"
+        update, names, expression = _update(fit_item(values, body))
+        names |= {"#sha": "payload_sha256", "#ra": "received_at"}
+        expression |= {":sha": {"S": payload_sha256}, ":ra": {"S": received_at}}
         condition = "attribute_not_exists(pk) OR (#sha <> :sha AND #ra <= :ra"
         if result.status == "failed":
             condition += " AND #status <> :succeeded"
             names["#status"] = "status"
             expression[":succeeded"] = {"S": "succeeded"}
-        condition += ")"
         try:
             self._call(
                 "update_item",
-                TableName=self.table_name,
                 Key=to_dynamodb(result_key(result))["M"],
                 UpdateExpression=update,
-                ConditionExpression=condition,
+                ConditionExpression=condition + ")",
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=expression,
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as exc:
-            old = from_dynamodb(dict(exc.response.get("Item", {})))  # type: ignore[call-overload]
-            status: WriteStatus = (
-                "duplicate" if old.get("payload_sha256") == payload_sha256 else "ignored"
-            )
-            return WriteOutcome(status)
+        except ConditionFailed as refused:
+            same = refused.item.get("payload_sha256") == payload_sha256
+            return WriteOutcome("duplicate" if same else "ignored")
         return WriteOutcome("stored")
 
-    def put_rejected(self, item: dict[str, Any], body: bytes) -> None:
-        """Store a rejected body exactly (text, base64 or gzip, whichever fits); the caller
-        gives pk, sk and the rest."""
+    def task_results(self, vendor: str, task_id: str) -> list[dict[str, Any]]:
+        """Every stored result of one task, newest first."""
+        found = self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :result)",
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.task_pk(vendor, task_id)},
+                ":result": {"S": keys.RESULT},
+            },
+        )
+        items = [readable(item) for item in found]
+        items.sort(key=lambda item: item.get("received_at", ""), reverse=True)
+        return items
+
+    # --- rejected bodies ----------------------------------------------------------------------
+
+    def put_rejected(self, delivery: Delivery, error: str, kind: str | None) -> str:
+        """Store the body exactly as received (text, base64 or gzip, whichever fits) with what
+        came with it; the rejection's id back. Headers or a query the table will not take are
+        left out (the error says so): the body still goes in."""
+        item = rejected_item(delivery, error, kind)
+        try:
+            self._put_body(item, delivery.body)
+        except ItemRefused:
+            item |= {"headers": {}, "query": {}, "error": f"{error} (headers not kept)"}
+            self._put_body(item, delivery.body)
+        return str(item["rejection_id"])
+
+    def _put_body(self, item: dict[str, Any], body: bytes) -> None:
         expires = _expires_at(item["received_at"], self.retention_days)
         if expires is not None:
             item = {**item, "expires_at": expires}
         attributes = to_dynamodb(item)["M"]
         room = ITEM_BUDGET - item_size(attributes)
         attributes["body"], attributes["body_encoding"] = map(to_dynamodb, stored_body(body, room))
-        self._call("put_item", TableName=self.table_name, Item=attributes)
+        self._call("put_item", Item=attributes)
 
-    def task_results(self, vendor: str, task_id: str) -> list[dict[str, Any]]:
-        """Every stored result of one task, newest first."""
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self.table_name,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :result)",
-            "ExpressionAttributeValues": {
-                ":pk": {"S": keys.task_pk(vendor, task_id)},
-                ":result": {"S": keys.RESULT},
+    def rejected(self, since: date, until: date) -> Iterator[dict[str, Any]]:
+        """Every rejected body received from `since` to `until` (UTC days), day by day."""
+        day = since
+        while day <= until:
+            partition = {":pk": {"S": keys.rejected_day(day.isoformat())}}
+            yield from self._query(
+                KeyConditionExpression="pk = :pk", ExpressionAttributeValues=partition
+            )
+            day += timedelta(days=1)
+
+    def mark_replayed(self, key: dict[str, str], at: str, outcome: str, error: str | None) -> None:
+        """A rejected item's mark: when it was replayed, and what became of it."""
+        self._call(
+            "update_item",
+            Key=to_dynamodb(key)["M"],
+            UpdateExpression="SET replayed_at = :at, replay_outcome = :o, replay_error = :e",
+            ExpressionAttributeValues={
+                ":at": {"S": at},
+                ":o": {"S": outcome},
+                ":e": to_dynamodb(error),
             },
-        }
-        while True:
-            page = self._call("query", **kwargs)
-            items.extend(readable(from_dynamodb(item)) for item in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        items.sort(key=lambda item: item.get("received_at", ""), reverse=True)
-        return items
+        )
+
+    # --- evidence -----------------------------------------------------------------------------
+
+    def evidence_recorded(self, key: dict[str, str], revision: int) -> bool:
+        """Whether this revision has its evidence already, or is no longer the item's."""
+        found = self._call(
+            "get_item",
+            Key=to_dynamodb(key)["M"],
+            ConsistentRead=True,
+            ProjectionExpression="#rev, #ev",
+            ExpressionAttributeNames=EVIDENCE_NAMES,
+        ).get("Item")
+        item = from_dynamodb(found) if found else {}
+        return "evidence" in item or int(item.get("revision", revision)) != revision
+
+    def record_evidence(self, key: dict[str, str], revision: int, uri: str, evidence: Any) -> bool:
+        """The evidence on the item, if it is still this revision and has none; False when it
+        is not. ItemTooLarge when the record does not fit the item."""
+        try:
+            self._call(
+                "update_item",
+                Key=to_dynamodb(key)["M"],
+                UpdateExpression="SET #ev = :e, #evp = :p",
+                ConditionExpression="#rev = :r AND attribute_not_exists(#ev)",
+                ExpressionAttributeNames={**EVIDENCE_NAMES, "#evp": "evidence_prefix"},
+                ExpressionAttributeValues={
+                    ":e": to_dynamodb(evidence),
+                    ":p": {"S": uri},
+                    ":r": {"N": str(revision)},
+                },
+            )
+        except ConditionFailed:
+            return False
+        return True
+
+
+# attribute names as placeholders: DynamoDB reserves hundreds of words
+EVIDENCE_NAMES = {"#rev": "revision", "#ev": "evidence"}
+
+
+def _update(item: dict[str, AttributeValue | None]) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """`SET` every attribute with a value, `REMOVE` every None, and `revision` up by one."""
+    names: dict[str, str] = {"#rev": "revision"}
+    values: dict[str, Any] = {":one": {"N": "1"}}
+    sets, removes = [], []
+    for i, (name, value) in enumerate(item.items()):
+        names[f"#a{i}"] = name
+        if value is None:
+            removes.append(f"#a{i}")
+        else:
+            values[f":v{i}"] = value
+            sets.append(f"#a{i} = :v{i}")
+    update = "SET " + ", ".join(sets)
+    if removes:
+        update += " REMOVE " + ", ".join(removes)
+    return update + " ADD #rev :one", names, values
+
+
+def rejected_item(delivery: Delivery, error: str, kind: str | None) -> dict[str, Any]:
+    """A rejected body's item but for the body: its key, the error and what came with it."""
+    key = keys.rejected_key(delivery.received_at, delivery.request_id)
+    item = {
+        **key,
+        "rejection_id": key["sk"],
+        "route": delivery.route,
+        "vendor": delivery.vendor,
+        "kind": kind,
+        "error": error,
+        "content_type": delivery.content_type,
+        "source_ip": delivery.source_ip,
+        "headers": delivery.headers,
+        "query": delivery.query,
+        "received_at": delivery.received_at,
+        "request_id": delivery.request_id,
+    }
+    if delivery.problem is not None:  # the request itself was broken: a replay says so too
+        item["problem"] = delivery.problem
+    return item
 
 
 # Attributes set to None are removed by the update: a new revision leaves none of the old behind.
