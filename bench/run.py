@@ -198,12 +198,10 @@ def callback_event(vendor: str = "umedia") -> dict[str, Any]:
     raw = json.dumps(body).encode()
     headers, query = {"Content-Type": "application/json"}, f"token={TOKEN}"
     if vendor in SIGNING_KEYS:
-        from media_callbacks.vendors import scheme
+        from media_callbacks.vendors import VENDORS
 
-        signing = scheme(vendor)
-        assert signing is not None  # noqa: S101
         url = f"https://{API_DOMAIN}/v1{route}"
-        headers |= signing.sign(url, raw, SIGNING_KEYS[vendor], time.time())
+        headers |= VENDORS[vendor].auth.sign(url, raw, SIGNING_KEYS[vendor], time.time())
         query = ""
     return proxy_event(
         "POST", route, query=query, headers=headers, body=raw, domain_name=API_DOMAIN

@@ -28,13 +28,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def headers_for(vendor: str, url: str, body: bytes, keys: dict[str, object]) -> dict[str, str]:
     """The vendor's signature headers when CALLBACK_KEYS holds its key, else none."""
-    from media_callbacks.vendors import scheme
+    from media_callbacks.vendors import VENDORS
 
-    signing = scheme(vendor)
-    section = keys.get(vendor)
-    if signing is None or not signing.configured(section):
+    scheme, section = VENDORS[vendor].auth, keys.get(vendor)
+    if not scheme.signature or not scheme.configured(section):
         return {}
-    return signing.sign(url, body, section, time.time())
+    return scheme.sign(url, body, section, time.time())
 
 
 def with_token(url: str, token: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import time
 import uuid
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -16,19 +17,22 @@ from media_callbacks.vendors import VENDORS
 STAGE = "v1"
 
 
-# The template's resources: every vendor's callback routes (media_callbacks.vendors), the task
-# look-up and health.
-RESOURCES: tuple[tuple[str, ...], ...] = (
-    *(tuple(path.strip("/").split("/")) for v in VENDORS.values() for path in v.paths),
-    ("tasks", "{vendor}", "{task_id}"),
-    ("health",),
-)
+@cache
+def resources() -> tuple[tuple[str, ...], ...]:
+    """The template's resources: every vendor's callback routes (each adapter declares its own,
+    so they are read on first use: importing this module loads no adapter), the task look-up
+    and health."""
+    return (
+        *(tuple(path.strip("/").split("/")) for v in VENDORS.values() for path in v.paths),
+        ("tasks", "{vendor}", "{task_id}"),
+        ("health",),
+    )
 
 
 def match_resource(path: str) -> tuple[str, dict[str, str]] | None:
     """(resource path, path parameters) of the template's resource that serves `path`."""
     parts = path.strip("/").split("/")
-    for resource in RESOURCES:
+    for resource in resources():
         if len(resource) != len(parts):
             continue
         params: dict[str, str] = {}

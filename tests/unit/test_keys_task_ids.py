@@ -92,12 +92,12 @@ MIXED = st.text(alphabet=st.sampled_from("a é任😀"), min_size=250, max_size=
 @given(st.one_of(st.text(min_size=1, max_size=1100), MIXED).map(str.strip).filter(bool))
 def test_a_task_id_is_accepted_exactly_when_its_utf8_fits_1024_bytes(task_id: str) -> None:
     from media_callbacks.errors import RejectedPayload
+    from media_callbacks.normalise import normalise
     from media_callbacks.thresholds import DEFAULT_THRESHOLDS
-    from media_callbacks.vendors import umedia
 
     body = event_json("umedia/transcode") | {"task_id": task_id}
     if len(task_id.encode("utf-8", "surrogatepass")) <= 1024:
-        assert umedia.normalise("transcode", body, DEFAULT_THRESHOLDS).task_id == task_id
+        assert normalise("umedia", "transcode", body, DEFAULT_THRESHOLDS).task_id == task_id
     else:
         with pytest.raises(RejectedPayload, match=r"^task_id: longer than 1024 bytes"):
-            umedia.normalise("transcode", body, DEFAULT_THRESHOLDS)
+            normalise("umedia", "transcode", body, DEFAULT_THRESHOLDS)

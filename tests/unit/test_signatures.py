@@ -14,8 +14,7 @@ import pytest
 from conftest import load_app
 from helpers import TOKEN, callback_event, event_bytes
 from inprocess.apigw import FakeLambdaContext
-from media_callbacks.signing import SignedRequest, fresh, same
-from media_callbacks.vendors import alibaba, volcengine
+from media_callbacks.signing import XVOD_BODY, XVOD_URL, SignedRequest, fresh, same
 
 NOW = 1_800_000_000.0
 API = "https://abc123.execute-api.ap-southeast-1.amazonaws.com/v1"
@@ -27,33 +26,33 @@ def request(path: str, headers: dict[str, str], body: bytes = b"{}", **kw: Any) 
 
 def test_alibaba_worked_example() -> None:
     url, ts, key = "https://www.example.com/your/callback", "1519375990", "test123"
-    assert alibaba.signature(url, ts, key) == "c72b60894140fa98920f1279219b7ed4"
+    assert XVOD_URL.signature_of(url, ts, key) == "c72b60894140fa98920f1279219b7ed4"
     signed = request(
         "/your/callback",
         {"x-vod-timestamp": ts, "x-vod-signature": "c72b60894140fa98920f1279219b7ed4"},
         bases=("https://www.example.com",),
     )
-    assert alibaba.valid(signed, {"auth_key": key}, now=1519375990 + 299)
-    assert not alibaba.valid(signed, {"auth_key": key}, now=1519375990 + 301)  # stale
-    assert not alibaba.valid(signed, {"auth_key": key}, now=1519375990 - 301)  # from the future
-    assert not alibaba.valid(signed, {"auth_key": "test124"}, now=1519375990)  # wrong key
+    assert XVOD_URL.valid(signed, {"auth_key": key}, now=1519375990 + 299)
+    assert not XVOD_URL.valid(signed, {"auth_key": key}, now=1519375990 + 301)  # stale
+    assert not XVOD_URL.valid(signed, {"auth_key": key}, now=1519375990 - 301)  # from the future
+    assert not XVOD_URL.valid(signed, {"auth_key": "test124"}, now=1519375990)  # wrong key
 
 
 def test_volcengine_worked_example_and_a_body_changed_by_one_byte() -> None:
     url, ts, key = "https://www.example1.com/your/callback", "1545675780", "ABCDabcd1234"
     body = b'{\n"a":1,\n"b":2\n}'
-    assert volcengine.signature(url, ts, key, body) == "3161fa89a722ee715937b7af60b9ad75"
+    assert XVOD_BODY.signature_of(url, ts, key, body) == "3161fa89a722ee715937b7af60b9ad75"
     headers = {"x-vod-timestamp": ts, "x-vod-signature": "3161fa89a722ee715937b7af60b9ad75"}
     bases = ("https://www.example1.com",)
     section = {"private_key": key}
-    assert volcengine.valid(
+    assert XVOD_BODY.valid(
         request("/your/callback", headers, body, bases=bases), section, 1545675780
     )
     changed = body.replace(b"2", b"3")
-    assert not volcengine.valid(
+    assert not XVOD_BODY.valid(
         request("/your/callback", headers, changed, bases=bases), section, 1545675780
     )
-    assert not volcengine.valid(
+    assert not XVOD_BODY.valid(
         request("/your/callback", headers, body + b" ", bases=bases), section, 1545675780
     )
 
@@ -62,17 +61,17 @@ def test_a_signature_covers_one_of_the_public_urls_with_the_raw_query() -> None:
     ts = str(int(NOW))
     front = "http://d111111abcdef8.cloudfront.net"
     signed_for = f"{front}/callbacks/alibaba?a=1&b=x%20y"
-    headers = {"x-vod-timestamp": ts, "x-vod-signature": alibaba.signature(signed_for, ts, "k")}
+    headers = {"x-vod-timestamp": ts, "x-vod-signature": XVOD_URL.signature_of(signed_for, ts, "k")}
     section = {"auth_key": "k"}
-    assert alibaba.valid(
+    assert XVOD_URL.valid(
         request("/callbacks/alibaba", headers, query="a=1&b=x%20y", bases=(API, front)),
         section,
         NOW,
     )
-    assert not alibaba.valid(
+    assert not XVOD_URL.valid(
         request("/callbacks/alibaba", headers, query="a=1", bases=(API, front)), section, NOW
     )
-    assert not alibaba.valid(
+    assert not XVOD_URL.valid(
         request("/callbacks/alibaba", headers, query="a=1&b=x%20y", bases=(API,)), section, NOW
     )
 
@@ -112,7 +111,10 @@ def alibaba_event(
     headers = {}
     if key is not None:
         url = "https://abc123.execute-api.ap-southeast-1.amazonaws.com/v1/callbacks/alibaba"
-        headers = {"X-VOD-TIMESTAMP": stamp, "X-VOD-SIGNATURE": alibaba.signature(url, stamp, key)}
+        headers = {
+            "X-VOD-TIMESTAMP": stamp,
+            "X-VOD-SIGNATURE": XVOD_URL.signature_of(url, stamp, key),
+        }
     return callback_event(
         "/callbacks/alibaba", event_bytes("alibaba/ai-media-audit-complete"), token=token,
         headers=headers, domain_name="abc123.execute-api.ap-southeast-1.amazonaws.com",
@@ -163,7 +165,7 @@ def test_a_signed_callback_verifies_against_a_configured_public_base_url(
     url = "https://callbacks.example.com/callbacks/volcengine"
     headers = {
         "X-VOD-TIMESTAMP": stamp,
-        "X-VOD-SIGNATURE": volcengine.signature(url, stamp, "pk", body),
+        "X-VOD-SIGNATURE": XVOD_BODY.signature_of(url, stamp, "pk", body),
     }
     event = callback_event("/callbacks/volcengine", body, token=None, headers=headers)
     assert status(app, event) == 401  # the API's URL alone does not match

@@ -16,8 +16,7 @@ from conftest import load_app, scan
 from helpers import TOKEN, callback_event, event_bytes
 from inprocess.apigw import FakeLambdaContext
 from media_callbacks import retry
-from media_callbacks.signing import SignedRequest
-from media_callbacks.vendors import alibaba, qiniu
+from media_callbacks.signing import QBOX, XVOD_URL, SignedRequest
 
 DOMAIN = "abc123.execute-api.ap-southeast-1.amazonaws.com"
 API = f"https://{DOMAIN}/v1"
@@ -42,13 +41,13 @@ def set_keys(aws: dict[str, Any]) -> None:
 def qbox(path: str) -> dict[str, str]:
     """A `QBox` header as Qiniu signs a JSON callback: over the path alone."""
     request = SignedRequest("POST", "", "", {"content-type": "application/json"}, b"", ())
-    signature = qiniu.qbox_signature(request, API + path, "SK")
+    signature = QBOX.digest(request, API + path, "SK")
     return {"Authorization": f"QBox AK:{signature}"}
 
 
 def signed_posts(body: bytes) -> list[dict[str, Any]]:
     """The same body posted by each signed vendor and with the coming vendors' headers."""
-    vod = alibaba.sign(f"{API}/callbacks/alibaba", b"", KEYS["alibaba"], time.time())
+    vod = XVOD_URL.sign(f"{API}/callbacks/alibaba", b"", KEYS["alibaba"], time.time())
     return [
         callback_event("/callbacks/qiniu/censor", body, token=None,
                        headers=qbox("/callbacks/qiniu/censor"), domain_name=DOMAIN),

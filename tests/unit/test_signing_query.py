@@ -1,6 +1,6 @@
 """A signature over a callback URL with a query verifies for the query as the sender wrote it,
 although API Gateway's REST events hold only its decoded parameters: driven through the handler
-with Alibaba's real signature (alibaba.sign, as `make send` signs)."""
+with Alibaba's real signature (XVOD_URL.sign, as `make send` signs)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from conftest import load_app, scan
 from helpers import TOKEN, callback_event, event_bytes
 from inprocess.apigw import FakeLambdaContext
-from media_callbacks.vendors import alibaba
+from media_callbacks.signing import XVOD_URL
 
 DOMAIN = "abc123.execute-api.ap-southeast-1.amazonaws.com"
 API = f"https://{DOMAIN}/v1"
@@ -33,7 +33,7 @@ def post_signed(app: Any, query: str, signed_query: str | None = None) -> int:
     """Alibaba's callback to /callbacks/alibaba?<query>, signed over the URL with
     `signed_query` (the console's URL) or, by default, the query sent."""
     url = f"{API}/callbacks/alibaba?{query if signed_query is None else signed_query}"
-    headers = alibaba.sign(url, b"", KEY, time.time())
+    headers = XVOD_URL.sign(url, b"", KEY, time.time())
     body = event_bytes("alibaba/ai-media-audit-complete")
     event = callback_event(
         "/callbacks/alibaba", body, token=None, headers=headers, query=query, domain_name=DOMAIN

@@ -14,7 +14,7 @@ import pytest
 from conftest import load_app, scan
 from helpers import TOKEN, callback_event, event_bytes
 from inprocess.apigw import FakeLambdaContext
-from media_callbacks.vendors import alibaba, qiniu
+from media_callbacks.signing import QINIU_OR_QBOX, XVOD_URL
 
 CUSTOM = "hooks.example.com"
 FRONT = "d111111abcdef8.cloudfront.net"
@@ -62,7 +62,7 @@ def test_a_signed_callback_through_a_custom_domain_with_a_base_path_verifies(
     """Signed for the URL the vendor was given, base path once; with or without the custom
     domain in PublicBaseUrls (the request itself names the domain and its base path)."""
     url = f"https://{CUSTOM}/media/callbacks/alibaba"
-    headers = alibaba.sign(url, b"", KEYS["alibaba"], time.time())
+    headers = XVOD_URL.sign(url, b"", KEYS["alibaba"], time.time())
     body = event_bytes("alibaba/ai-media-audit-complete")
     event = callback_event(
         "/callbacks/alibaba", body, token=None, headers=headers,
@@ -71,7 +71,9 @@ def test_a_signed_callback_through_a_custom_domain_with_a_base_path_verifies(
     status, _ = answer(app, through_custom_domain(event, "/media"))
     assert status == 200
     body = event_bytes("qiniu/censor")
-    signed = qiniu.sign(f"https://{CUSTOM}/media/callbacks/qiniu/censor", body, KEYS["qiniu"], 0)
+    signed = QINIU_OR_QBOX.sign(
+        f"https://{CUSTOM}/media/callbacks/qiniu/censor", body, KEYS["qiniu"], 0
+    )
     event = callback_event("/callbacks/qiniu/censor", body, token=None, headers=signed)
     status, answered = answer(app, through_custom_domain(event, "/media"))
     assert (status, answered["flagged"]) == (200, True)
@@ -84,7 +86,7 @@ def test_a_signature_over_a_doubled_or_missing_base_path_is_refused(app: Any) ->
         f"https://{CUSTOM}/callbacks/alibaba",
         f"https://{CUSTOM}/v1/callbacks/alibaba",
     ):
-        headers = alibaba.sign(url, b"", KEYS["alibaba"], time.time())
+        headers = XVOD_URL.sign(url, b"", KEYS["alibaba"], time.time())
         event = callback_event("/callbacks/alibaba", body, token=None, headers=headers)
         assert answer(app, through_custom_domain(event, "/media"))[0] == 401, url
 
@@ -96,7 +98,7 @@ def test_a_signed_callback_through_the_front_door_verifies_over_http_and_https(
     """The template's stage variable names the front door as http://<distribution>; it
     answers both schemes, and the vendor may have been given either."""
     url = f"{scheme}://{FRONT}/callbacks/alibaba"
-    headers = alibaba.sign(url, b"", KEYS["alibaba"], time.time())
+    headers = XVOD_URL.sign(url, b"", KEYS["alibaba"], time.time())
     event = callback_event(
         "/callbacks/alibaba", event_bytes("alibaba/ai-media-audit-complete"), token=None,
         headers=headers, domain_name="abc123.execute-api.ap-southeast-1.amazonaws.com",

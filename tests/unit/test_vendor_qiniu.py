@@ -15,9 +15,8 @@ from helpers import TOKEN, callback_event, event_bytes, event_json
 from inprocess.apigw import FakeLambdaContext
 from media_callbacks.errors import RejectedPayload
 from media_callbacks.normalise import normalise
-from media_callbacks.signing import SignedRequest
+from media_callbacks.signing import QBOX, QINIU, QINIU_OR_QBOX, SignedRequest
 from media_callbacks.thresholds import DEFAULT_THRESHOLDS
-from media_callbacks.vendors import qiniu
 
 SDK_KEYS = {"access_key": "abcdefghklmnopq", "secret_key": "1234567890"}  # the SDKs' dummy keys
 FORM_BODY = (
@@ -99,21 +98,25 @@ def test_qiniu_and_qbox_signatures_verify_the_sdk_vectors() -> None:
         "authorization": "QBox abcdefghklmnopq:T7F-SjxX7X2zI4Fc1vANiNt1AUE=",
         "content-type": FORM,
     }
-    assert qiniu.valid(request(qbox, FORM_BODY, method=""), SDK_KEYS, 0)
+    assert QINIU_OR_QBOX.valid(request(qbox, FORM_BODY, method=""), SDK_KEYS, 0)
     signed = {
         "authorization": "Qiniu abcdefghklmnopq:ZqS7EZuAKrhZaEIxqNGxDJi41IQ=",
         "x-qiniu-bbb": "BBB",
         "content-type": FORM,
     }
-    assert qiniu.valid(request(signed, FORM_BODY, method="GET"), SDK_KEYS, 0)
-    assert not qiniu.valid(request(signed, FORM_BODY + b"&", method="GET"), SDK_KEYS, 0)  # body
-    assert not qiniu.valid(request(signed, FORM_BODY, method="POST"), SDK_KEYS, 0)  # method
+    assert QINIU_OR_QBOX.valid(request(signed, FORM_BODY, method="GET"), SDK_KEYS, 0)
+    assert not QINIU_OR_QBOX.valid(
+        request(signed, FORM_BODY + b"&", method="GET"), SDK_KEYS, 0
+    )  # body
+    assert not QINIU_OR_QBOX.valid(request(signed, FORM_BODY, method="POST"), SDK_KEYS, 0)  # method
     other = {**signed, "x-qiniu-bbb": "CCC"}
-    assert not qiniu.valid(request(other, FORM_BODY, method="GET"), SDK_KEYS, 0)  # a signed header
+    assert not QINIU_OR_QBOX.valid(
+        request(other, FORM_BODY, method="GET"), SDK_KEYS, 0
+    )  # a signed header
     wrong_secret = {**SDK_KEYS, "secret_key": "0987654321"}
-    assert not qiniu.valid(request(signed, FORM_BODY, method="GET"), wrong_secret, 0)
+    assert not QINIU_OR_QBOX.valid(request(signed, FORM_BODY, method="GET"), wrong_secret, 0)
     wrong_access = {**SDK_KEYS, "access_key": "another"}
-    assert not qiniu.valid(request(signed, FORM_BODY, method="GET"), wrong_access, 0)
+    assert not QINIU_OR_QBOX.valid(request(signed, FORM_BODY, method="GET"), wrong_access, 0)
 
 
 def test_a_management_signature_vector_of_the_sdks() -> None:
@@ -121,7 +124,7 @@ def test_a_management_signature_vector_of_the_sdks() -> None:
     headers = {"content-type": "application/json", "x-qiniu-bbb": "BBB", "x-qiniu-aaa": "DDD",
                "x-qiniu-": "a", "x-qiniu": "b"}  # fmt: skip
     signed = SignedRequest("GET", "", "", headers, b'{"name": "test"}', ())
-    assert qiniu.qiniu_signature(signed, "http://upload.qiniup.com", "sk") == (
+    assert QINIU.digest(signed, "http://upload.qiniup.com", "sk") == (
         "eOaX4RziJPW9ywnJ02jshmEMfhI="
     )
 
@@ -136,7 +139,7 @@ def test_a_signed_censor_callback_is_stored_and_a_token_alone_is_refused(
     app = load_app()
     body = event_bytes("qiniu/censor")
     domain = "abc123.execute-api.ap-southeast-1.amazonaws.com"
-    headers = qiniu.sign(f"https://{domain}/v1/callbacks/qiniu/censor", body, keys, 0)
+    headers = QINIU_OR_QBOX.sign(f"https://{domain}/v1/callbacks/qiniu/censor", body, keys, 0)
 
     def post(headers: dict[str, str], token: str | None) -> dict[str, Any]:
         event = callback_event("/callbacks/qiniu/censor", body, token=token, headers=headers,
@@ -197,7 +200,7 @@ def test_a_qiniu_signature_that_does_not_cover_the_body_is_refused(
     headers = {"content-type": content_type} if content_type else {}
     unsigned_body = SignedRequest("POST", "", "", headers, FORGED_PASS, ())
     url = f"https://{DOMAIN}/v1/callbacks/qiniu/censor"
-    authorization = f"Qiniu AK:{qiniu.qiniu_signature(unsigned_body, url, 'SK')}"
+    authorization = f"Qiniu AK:{QINIU.digest(unsigned_body, url, 'SK')}"
     sent = {
         "Authorization": authorization,
         **({"Content-Type": content_type} if content_type else {}),
@@ -205,7 +208,7 @@ def test_a_qiniu_signature_that_does_not_cover_the_body_is_refused(
     assert post_censor(app, sent) == 401
     assert scan(aws["dynamodb"]) == []  # nothing stored
     assert (
-        post_censor(app, {**JSON, **qiniu.sign(url, FORGED_PASS, KEYS, 0)}) == 200
+        post_censor(app, {**JSON, **QINIU_OR_QBOX.sign(url, FORGED_PASS, KEYS, 0)}) == 200
     )  # signed over JSON
 
 
@@ -218,7 +221,7 @@ def test_a_qbox_signature_over_a_json_body_counts_only_for_the_path_and_query_it
     path_only = SignedRequest("POST", "", "", {"content-type": "application/json"}, b"", ())
 
     def qbox(path: str) -> dict[str, str]:
-        signature = qiniu.qbox_signature(path_only, f"https://{DOMAIN}/v1{path}", "SK")
+        signature = QBOX.digest(path_only, f"https://{DOMAIN}/v1{path}", "SK")
         return {**JSON, "Authorization": f"QBox AK:{signature}"}
 
     censor = event_bytes("qiniu/censor")

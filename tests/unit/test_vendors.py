@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from helpers import ROOT
-from inprocess.apigw import RESOURCES
+from inprocess.apigw import resources
 from inprocess.template import load_template
+from media_callbacks.signing import QINIU_OR_QBOX, TOKEN, XVOD_BODY, XVOD_URL
 from media_callbacks.vendors import VENDORS
 
 TEMPLATE = load_template()
@@ -31,7 +32,7 @@ def callback_events() -> set[str]:
 def test_the_template_serves_exactly_the_registered_routes() -> None:
     registered = {path for v in VENDORS.values() for path in v.paths}
     assert callback_events() == registered
-    local = {"/" + "/".join(r) for r in RESOURCES if r[0] == "callbacks"}
+    local = {"/" + "/".join(r) for r in resources() if r[0] == "callbacks"}
     assert local == registered
 
 
@@ -76,6 +77,20 @@ def test_a_cold_start_loads_no_adapter_and_a_callback_only_its_own() -> None:
         "normalise('umedia', 'transcode', event_json('umedia/transcode'), DEFAULT_THRESHOLDS)"
     )
     assert imported_adapters(serve) == ["media_callbacks.vendors.umedia"]
+
+
+def test_knowing_the_vendors_imports_no_adapter() -> None:
+    """Given the registry, when its ids are listed and looked up, then no adapter is loaded."""
+    probe = "from media_callbacks.vendors import VENDORS\nassert 'qiniu' in VENDORS, list(VENDORS)"
+    assert imported_adapters(probe) == []
+
+
+def test_every_adapter_declares_its_id_and_its_scheme() -> None:
+    """Each adapter module's ADAPTER is the vendor it is registered as, with its scheme."""
+    assert [VENDORS[vendor_id].id for vendor_id in VENDORS] == list(VENDORS)
+    schemes = {vendor_id: VENDORS[vendor_id].auth for vendor_id in VENDORS}
+    signed = {"alibaba": XVOD_URL, "volcengine": XVOD_BODY, "qiniu": QINIU_OR_QBOX}
+    assert schemes == {vendor_id: signed.get(vendor_id, TOKEN) for vendor_id in VENDORS}
 
 
 @pytest.mark.parametrize(

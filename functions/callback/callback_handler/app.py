@@ -26,7 +26,7 @@ from media_callbacks.observability import logger
 from media_callbacks.retry import QueueUnavailable
 from media_callbacks.settings import load_settings
 from media_callbacks.storage import StorageUnavailable
-from media_callbacks.vendors import VENDORS, scheme
+from media_callbacks.vendors import VENDORS, Adapter, resolve
 
 config = load_settings()  # a bad environment fails here, at cold start
 config.require_token_source()
@@ -81,10 +81,12 @@ def task(vendor: str, task_id: str) -> Response[Any]:
     return _json(200, {"vendor": vendor, "task_id": task_id, "results": results})
 
 
-def _callback(vendor: str, kind: str | None) -> Response[Any]:
-    """Size, then token, then the payload: the contract's order of checks."""
+def _callback(vendor_id: str, kind: str | None) -> Response[Any]:
+    """Size, then token or signature, then the payload: the contract's order of checks. The
+    vendor is resolved once here and carried with the delivery."""
     event = app.current_event
-    if vendor not in VENDORS:  # API Gateway has no such resource; in-process callers only
+    vendor = resolve(vendor_id)
+    if vendor is None:  # API Gateway has no such resource; in-process callers only
         return _json(
             404, {"status": "not_found", "error": f"vendor: use one of {', '.join(VENDORS)}"}
         )
@@ -92,23 +94,19 @@ def _callback(vendor: str, kind: str | None) -> Response[Any]:
     body, body_problem = events.body_bytes(raw.get("body"), bool(raw.get("isBase64Encoded")))
     services = root.get()
     if len(body) > services.config.max_body_bytes:
-        count(vendor, kind, "too_large")
+        count(vendor.id, kind, "too_large")
         logger.warning("callback too large", extra={"bytes": len(body), "path": event.path})
         return _json(413, {"status": "too_large"})
-    query = raw.get("queryStringParameters") or {}
-    headers = raw.get("headers") or {}
-    signing = scheme(vendor)
-    request = events.signed_request(raw, body) if signing else None
-    token = events.presented_token(query, headers)
-    if not services.verifier.authenticate(vendor, token, request, signing):
-        count(vendor, kind, "unauthorized")
+    if not services.verifier.authenticate(vendor, events.presented(raw, body, vendor.auth)):
+        count(vendor.id, kind, "unauthorized")
         logger.warning(
             "callback with a missing or wrong token or signature", extra={"path": event.path}
         )
         return _json(401, {"status": "unauthorized"})
+    headers = raw.get("headers") or {}
     delivery = Delivery(
         route=f"POST {event.path}",
-        vendor=vendor,
+        vendor=vendor.id,
         kind=kind,
         body=body,
         received_at=utc_now(),
@@ -116,15 +114,15 @@ def _callback(vendor: str, kind: str | None) -> Response[Any]:
         content_type=events.header(headers, "content-type"),
         source_ip=events.source_ip(raw),
         headers=events.kept_headers(headers),
-        query=events.text_pairs(query, events.TOKEN_QUERY),
+        query=events.text_pairs(raw.get("queryStringParameters") or {}, events.TOKEN_QUERY),
     )
-    return answer(services.ingestor.ingest(delivery, problem=body_problem))
+    return answer(services.ingestor.ingest(delivery, vendor, problem=body_problem), vendor)
 
 
 STATUS_CODES = {"stored": 200, "duplicate": 200, "ignored": 200, "queued": 202, "rejected": 400}
 
 
-def answer(outcome: Outcome) -> Response[Any]:
+def answer(outcome: Outcome, vendor: Adapter) -> Response[Any]:
     """The contract's response for an outcome: its status code and exactly its body's keys."""
     body: dict[str, Any] = {"status": outcome.status}
     if outcome.status == "rejected":
@@ -139,7 +137,7 @@ def answer(outcome: Outcome) -> Response[Any]:
             "flagged": outcome.flagged,
         }
     status = STATUS_CODES[outcome.status]
-    if status < 300 and VENDORS[outcome.vendor].retcode_answer:
+    if status < 300 and vendor.retcode_answer:
         body |= {"RetCode": 0, "Message": outcome.status}
     return _json(status, body)
 

@@ -12,7 +12,7 @@ import binascii
 import json
 from typing import Any
 
-from media_callbacks.signing import SignedRequest, queries, signature_header
+from media_callbacks.signing import Scheme, SignedRequest, queries, signature_header
 
 TOKEN_QUERY = "token"  # noqa: S105 (a parameter name, not a secret)
 TOKEN_HEADER = "x-callback-token"  # noqa: S105
@@ -94,6 +94,16 @@ def route_path(event: dict[str, Any]) -> str:
 def _segments(path: str) -> list[str]:
     stripped = path.strip("/")
     return stripped.split("/") if stripped else []
+
+
+def presented(event: dict[str, Any], body: bytes, scheme: Scheme) -> SignedRequest:
+    """What the request presents to the vendor's scheme: the token, and for a signature scheme
+    the request as signed (its query's reconstructions are only worked out for one)."""
+    query, headers = event.get("queryStringParameters") or {}, event.get("headers") or {}
+    token = presented_token(query, headers)
+    if not scheme.signature:
+        return SignedRequest("POST", "", "", {}, b"", (), token=token)
+    return signed_request(event, body)._replace(token=token)
 
 
 def signed_request(event: dict[str, Any], body: bytes) -> SignedRequest:

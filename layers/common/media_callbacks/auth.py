@@ -1,22 +1,23 @@
-"""Who may post a callback: the vendor's signature when its signing key is set, else the token,
-each compared in constant time against the current and the previous secret.
+"""Who may post a callback: the vendor's declared signature scheme when the secret sets its
+signing key, else the token, each checked in constant time against the current and the previous
+secret (the schemes themselves: media_callbacks.signing).
 
 The secret is either the token as plain text (every vendor shares it) or a JSON object:
 `{"token": "...", "tokens": {"<vendor id>": "..."}, "<vendor id>": {<signing keys>}}`; a vendor's
 own token, when set, replaces the shared one for that vendor, so a leaked UMedia URL opens no
 other route. A signed vendor's section (e.g. `"alibaba": {"auth_key": "..."}`) is read by its
-adapter's scheme (media_callbacks.signing).
+vendor's declared scheme (media_callbacks.signing).
 """
 
-import hmac
 import json
 import time
-from typing import Any, NamedTuple
+from collections.abc import Iterator
+from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from media_callbacks import aws
-from media_callbacks.signing import Scheme, SignedRequest
+from media_callbacks.signing import TOKEN, CallbackKeys, Scheme, SignedRequest
 
 CURRENT, PREVIOUS = "AWSCURRENT", "AWSPREVIOUS"
 NO_VERSION = ("ResourceNotFoundException", "InvalidRequestException")
@@ -27,16 +28,14 @@ class SecretUnavailable(Exception):
     caller should retry (503), and the operator sees an error log and the API's 5XX alarm."""
 
 
-class CallbackKeys(NamedTuple):
-    """What one version of the callback secret holds (a NamedTuple: a dataclass costs about a
-    millisecond of every cold start to build)."""
+class Sender(Protocol):
+    """Who claims to send: the vendor's id and its declared scheme (a vendor's adapter is one)."""
 
-    token: str | None = None
-    tokens: dict[str, str] = {}  # noqa: RUF012 (never mutated)
-    other: dict[str, Any] = {}  # noqa: RUF012
+    @property
+    def id(self) -> str: ...
 
-    def token_for(self, vendor: str) -> str | None:
-        return self.tokens.get(vendor) or self.token
+    @property
+    def auth(self) -> Scheme: ...
 
 
 def parse_keys(text: str | None) -> CallbackKeys | None:
@@ -106,7 +105,7 @@ class TokenVerifier:
         except BotoCoreError as exc:
             raise SecretUnavailable(f"{stage}: {type(exc).__name__}") from exc
 
-    def _keys(self, stage: str) -> CallbackKeys | None:
+    def _keys_at(self, stage: str) -> CallbackKeys | None:
         now = time.monotonic()
         cached = self._cache.get(stage)
         if cached and cached[1] > now:
@@ -119,44 +118,37 @@ class TokenVerifier:
         return keys
 
     def authenticate(
-        self,
-        vendor: str,
-        token: str | None,
-        request: SignedRequest | None = None,
-        scheme: Scheme | None = None,
-        now: float | None = None,
+        self, sender: Sender, request: SignedRequest, now: float | None = None
     ) -> bool:
-        """The signature when the current secret sets the vendor's signing key (the current
-        or the previous key verifies it: rotation loses no callback; a token is then not
-        enough), else the token."""
-        if scheme is None or request is None:
-            return self.verify(token, vendor)
-        current = self._section(CURRENT, vendor)
-        if not scheme.configured(current):
-            return self.verify(token, vendor)
-        now = time.time() if now is None else now
-        if scheme.valid(request, current, now):
-            return True
-        previous = self._section(PREVIOUS, vendor)
-        return scheme.configured(previous) and scheme.valid(request, previous, now)
-
-    def _section(self, stage: str, vendor: str) -> Any:
-        """The vendor's own section of the secret's version at `stage` (locally: one version)."""
-        if self.secret_id is None:
-            keys = self._static if stage == CURRENT else None
-        else:
-            keys = self._keys(stage)
-        return keys.other.get(vendor) if keys else None
-
-    def verify(self, presented: str | None, vendor: str) -> bool:
-        if not isinstance(presented, str) or not presented:
+        """The sender's declared scheme when the current secret configures it (the current or
+        the previous key then verifies it: rotation loses no callback; a token is then not
+        enough), else the token (the current's or the previous's)."""
+        scheme = self._scheme(sender)
+        if not scheme.presented(request):
             return False
-        given = presented.encode("utf-8", "surrogatepass")  # a lone surrogate matches nothing
+        now = time.time() if now is None else now
+        return any(scheme.valid(request, key, now) for key in self._keys(scheme, sender.id))
+
+    def _scheme(self, sender: Sender) -> Scheme:
+        """The declared scheme if the current version of the secret sets its key, else the
+        token (a signature scheme applies once configured: the secret's content says when)."""
+        declared = sender.auth
+        if not declared.signature:
+            return declared
+        current = self._version(CURRENT)
+        configured = current is not None and declared.configured(declared.key(current, sender.id))
+        return declared if configured else TOKEN
+
+    def _keys(self, scheme: Scheme, vendor: str) -> Iterator[Any]:
+        """The scheme's key in the current version, then in the previous (read only if asked)."""
+        for stage in (CURRENT, PREVIOUS):
+            keys = self._version(stage)
+            key = scheme.key(keys, vendor) if keys is not None else None
+            if scheme.configured(key):
+                yield key
+
+    def _version(self, stage: str) -> CallbackKeys | None:
+        """The secret's version at `stage` (locally: one version, the current)."""
         if self.secret_id is None:
-            return _matches(given, self._static, vendor)
-        return any(_matches(given, self._keys(stage), vendor) for stage in (CURRENT, PREVIOUS))
-
-
-def _matches(given: bytes, keys: CallbackKeys | None, vendor: str) -> bool:
-    expected = keys.token_for(vendor) if keys else None
-    return bool(expected) and hmac.compare_digest(given, str(expected).encode())
+            return self._static if stage == CURRENT else None
+        return self._keys_at(stage)

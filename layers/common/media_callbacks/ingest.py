@@ -5,12 +5,13 @@ from typing import Any, Literal, NamedTuple, Protocol
 from media_callbacks.body import canonical_sha256, parse_json
 from media_callbacks.delivery import Delivery
 from media_callbacks.errors import RejectedPayload
-from media_callbacks.normalise import check_route, normalise
+from media_callbacks.normalise import known, normalise_with
 from media_callbacks.observability import count as count_metric
 from media_callbacks.observability import logger
 from media_callbacks.results import CallbackResult
 from media_callbacks.storage import ItemRefused, ResultsTable, StorageUnavailable, WriteStatus
 from media_callbacks.thresholds import Level
+from media_callbacks.vendors import Adapter
 
 OutcomeStatus = Literal["stored", "duplicate", "ignored", "rejected", "queued"]
 
@@ -56,11 +57,18 @@ class Ingestor:
         self.fallback = fallback
 
     def ingest(
-        self, delivery: Delivery, *, keep_rejected: bool = True, problem: str | None = None
+        self,
+        delivery: Delivery,
+        vendor: Adapter | None = None,
+        *,
+        keep_rejected: bool = True,
+        problem: str | None = None,
     ) -> Outcome:
         """Store the callback; a body that cannot be stored is kept as a rejected item, unless
-        `keep_rejected` is false (a replay of a body that is already kept). `problem` (or the
-        delivery's own): the request itself is broken (the body is rejected with that error).
+        `keep_rejected` is false (a replay of a body that is already kept). `vendor`: the
+        delivery's vendor as the caller resolved it (else it is resolved here, once). `problem`
+        (or the delivery's own): the request itself is broken (the body is rejected with that
+        error).
         When the table does not answer, the request goes to the fallback queue (202), with its
         problem, or StorageUnavailable rises."""
         if problem is not None:
@@ -68,7 +76,7 @@ class Ingestor:
         try:
             if delivery.problem is not None:
                 return self.reject(delivery, delivery.problem, delivery.kind)
-            return self._ingest(delivery, keep_rejected)
+            return self._ingest(delivery, vendor, keep_rejected)
         except StorageUnavailable:
             if self.fallback is None:
                 raise
@@ -80,13 +88,17 @@ class Ingestor:
         )
         return Outcome("queued", delivery.vendor, delivery.kind, request_id=delivery.request_id)
 
-    def parse(self, delivery: Delivery) -> tuple[Any, CallbackResult]:
-        """The route's kind, the body's JSON and its normalised result. Raises RejectedPayload
-        and nothing else, whatever the bytes: a parser bug rejects the body, kept for replay."""
+    def parse(
+        self, delivery: Delivery, vendor: Adapter | None = None
+    ) -> tuple[Any, CallbackResult]:
+        """The route's vendor and kind, the body's JSON and its normalised result. Raises
+        RejectedPayload and nothing else, whatever the bytes: a parser bug rejects the body,
+        kept for replay."""
         try:
-            check_route(delivery.vendor, delivery.kind)
+            vendor = vendor or known(delivery.vendor)
+            vendor.check_route(delivery.kind)
             data = parse_json(delivery.body)
-            return data, normalise(delivery.vendor, delivery.kind, data, self.thresholds)
+            return data, normalise_with(vendor, delivery.kind, data, self.thresholds)
         except RejectedPayload:
             raise
         except RecursionError:
@@ -99,12 +111,12 @@ class Ingestor:
                 kind=delivery.kind,
             ) from None
 
-    def _ingest(self, delivery: Delivery, keep_rejected: bool) -> Outcome:
+    def _ingest(self, delivery: Delivery, vendor: Adapter | None, keep_rejected: bool) -> Outcome:
         """Stored, or rejected with the body kept: whatever fails after the token check short of
         the table being unavailable (StorageUnavailable: the caller queues it)."""
         kind = delivery.kind
         try:
-            data, result = self.parse(delivery)
+            data, result = self.parse(delivery, vendor)
             kind = result.kind
             outcome = self.store.put_result(
                 result,

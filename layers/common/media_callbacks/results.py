@@ -27,6 +27,16 @@ class Finding(NamedTuple):
     vendor_review: bool | None = None
 
 
+class RawFinding(NamedTuple):
+    """One flagged image as the vendor reports it, before it is judged against thresholds."""
+
+    category: str
+    label: str | None
+    score: float | None
+    image_url: str | None
+    vendor_review: bool | None = None
+
+
 class Moderation(NamedTuple):
     findings: list[Finding]
     finding_count: int
@@ -70,3 +80,11 @@ class CallbackResult(NamedTuple):
     @property
     def flagged(self) -> bool:
         return self.moderation is not None and self.moderation.suggestion != "pass"
+
+
+class Parsed(NamedTuple):
+    """What an adapter makes of a payload: the result (not yet judged) and, for a moderation
+    result, the raw findings its judgement is made of (None: no moderation)."""
+
+    result: CallbackResult
+    findings: list[RawFinding] | None = None

@@ -1,32 +1,49 @@
-"""The vendors the receiver serves, each an adapter module of its own, registered here.
+"""The vendors the receiver serves: each one explicit `Adapter`, declared by its own module.
 
 An adapter module (`media_callbacks.vendors.<module>`) holds its vendor's payload models and
-normaliser and exposes `normalise(kind, data, thresholds) -> CallbackResult`. It is imported
-the first time its vendor calls, so a cold start loads only the adapter it serves. The routes
-below are what the template's API, the local run and the docs follow; adding a vendor is one
-line here, its module, its fixtures and its route in template.yaml, and touches no other vendor.
+parser and exports `ADAPTER`: the vendor's id, its routes and kinds, its answer shape, its
+parser (payload -> normalised result and raw findings; judging against thresholds happens
+once, after parsing: media_callbacks.normalise) and its authentication, a scheme of
+media_callbacks.signing. The registry below names each vendor's module and imports none of
+them: an adapter is imported the first time its vendor calls, so a cold start loads only the
+adapter it serves. Adding a vendor is one line in MODULES, its module, its fixtures and tests,
+and its route in template.yaml, and touches no other vendor.
 
 Adapter modules do without `from __future__ import annotations`: pydantic would evaluate each
 string annotation when it creates a model class, about 1.5 ms of an adapter's first import.
 """
 
 import importlib
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from types import ModuleType
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import Any, NamedTuple
 
-if TYPE_CHECKING:
-    from media_callbacks.signing import Scheme
+from media_callbacks.errors import RejectedPayload
+from media_callbacks.results import Parsed
+from media_callbacks.signing import TOKEN, Scheme
+
+Parser = Callable[[str | None, dict[str, Any]], Parsed]  # (the route's kind, the body)
+
+# vendor id -> its adapter module (under media_callbacks.vendors), in the order docs list them
+MODULES = {
+    "umedia": "umedia",
+    "ctyun": "ctyun",
+    "uai-censor": "uai_censor",
+    "tencent": "tencent",
+    "alibaba": "alibaba",
+    "volcengine": "volcengine",
+    "qiniu": "qiniu",
+}
 
 
-class Vendor(NamedTuple):  # a dataclass costs ~1 ms of cold start
+class Adapter(NamedTuple):  # a dataclass costs ~1 ms of cold start
     id: str
     name: str  # as errors and docs name it
-    module: str
+    parse: Parser
+    auth: Scheme = TOKEN  # a scheme of media_callbacks.signing; the token is the fallback
     route_kinds: tuple[str, ...] = ()  # kinds of POST /callbacks/<id>/{kind}; () = no such route
     bare_route: bool = True  # POST /callbacks/<id>
     retcode_answer: bool = False  # UCloud reads {"RetCode": 0, "Message": ...} in a 2xx answer
-    signed: bool = False  # the adapter has a signature scheme (configured, valid): signing.py
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -34,38 +51,48 @@ class Vendor(NamedTuple):  # a dataclass costs ~1 ms of cold start
         kinds = (f"/callbacks/{self.id}/{{kind}}",) if self.route_kinds else ()
         return kinds + ((f"/callbacks/{self.id}",) if self.bare_route else ())
 
-
-VENDORS: dict[str, Vendor] = {
-    vendor.id: vendor
-    for vendor in (
-        Vendor(
-            "umedia",
-            "UMedia",
-            "umedia",
-            route_kinds=("transcode", "snapshot", "slice", "moderation"),
-        ),
-        Vendor("ctyun", "CTyun", "ctyun"),
-        Vendor("uai-censor", "UAI-Censor", "uai_censor", retcode_answer=True),
-        Vendor("tencent", "Tencent VOD", "tencent"),
-        Vendor("alibaba", "Alibaba Cloud VOD", "alibaba", signed=True),
-        Vendor("volcengine", "Volcengine VOD", "volcengine", signed=True),
-        Vendor(
-            "qiniu", "Qiniu", "qiniu", route_kinds=("pfop", "censor"), bare_route=False, signed=True
-        ),
-    )
-}
-
-
-def vendor(vendor_id: str) -> Vendor | None:
-    return VENDORS.get(vendor_id)
+    def check_route(self, kind: str | None) -> None:
+        """The route's kind, checked before the body is read."""
+        if kind is None and not self.bare_route:
+            routes = " or ".join(f"/callbacks/{self.id}/{k}" for k in self.route_kinds)
+            raise RejectedPayload(f"kind: {self.name} callbacks need a kind in the path: {routes}")
+        if kind is not None and kind not in self.route_kinds:
+            if not self.route_kinds:
+                raise RejectedPayload(f"kind: {self.name} callbacks take no kind in the path")
+            raise RejectedPayload(
+                f"kind: unknown {self.name} kind {kind[:40]!r}; "
+                f"use one of {', '.join(self.route_kinds)}"
+            )
 
 
 @cache
-def adapter(vendor_id: str) -> ModuleType:
-    """The vendor's adapter module, imported on first use."""
-    return importlib.import_module(f"media_callbacks.vendors.{VENDORS[vendor_id].module}")
+def _load(module: str) -> Adapter:
+    """The adapter a module exports, imported on first use."""
+    adapter = importlib.import_module(f"media_callbacks.vendors.{module}").ADAPTER
+    if not isinstance(adapter, Adapter):
+        raise TypeError(f"media_callbacks.vendors.{module}.ADAPTER is not an Adapter")
+    return adapter
 
 
-def scheme(vendor_id: str) -> "Scheme | None":
-    """The vendor's signature scheme (its adapter module), or None for a token-only vendor."""
-    return cast("Scheme", adapter(vendor_id)) if VENDORS[vendor_id].signed else None
+class Registry(Mapping[str, Adapter]):
+    """Vendor id -> adapter; knowing an id imports nothing, reading its adapter imports it."""
+
+    def __getitem__(self, vendor_id: str) -> Adapter:
+        return _load(MODULES[vendor_id])
+
+    def __contains__(self, vendor_id: object) -> bool:
+        return vendor_id in MODULES
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(MODULES)
+
+    def __len__(self) -> int:
+        return len(MODULES)
+
+
+VENDORS = Registry()
+
+
+def resolve(vendor_id: str) -> Adapter | None:
+    """The vendor's adapter, or None for an id no vendor has."""
+    return VENDORS[vendor_id] if vendor_id in MODULES else None

@@ -8,7 +8,6 @@ md5(URL | X-VOD-TIMESTAMP | AuthKey) over the URL as configured in the console, 
 it does not cover the body. Else the token.
 """
 
-import hashlib
 import json
 import re
 from typing import Annotated, Any
@@ -16,9 +15,9 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field
 
 from media_callbacks.errors import RejectedPayload
-from media_callbacks.results import CallbackResult, Finding
-from media_callbacks.signing import SignedRequest, fresh, same, text_key
-from media_callbacks.thresholds import Level
+from media_callbacks.results import Parsed, RawFinding
+from media_callbacks.signing import XVOD_URL
+from media_callbacks.vendors import Adapter
 from media_callbacks.vendors.base import (
     Count,
     Number,
@@ -27,43 +26,15 @@ from media_callbacks.vendors.base import (
     Text,
     Url,
     blank_to_none,
-    finding,
     lower_text,
-    moderation,
     parse,
+    parsed,
     vendor_flagged,
 )
 
 AUDIT, TRANSCODE, SNAPSHOT = "AIMediaAuditComplete", "TranscodeComplete", "SnapshotComplete"
 KINDS = {AUDIT: "moderation", TRANSCODE: "transcode", SNAPSHOT: "snapshot"}
 SECTION_CATEGORIES = {"PornResult": None, "TerrorismResult": "terrorism"}  # None: the label
-
-# --- authentication ---------------------------------------------------------------------------
-
-
-def configured(section: Any) -> bool:
-    return text_key(section, "auth_key") is not None
-
-
-def valid(request: SignedRequest, section: Any, now: float) -> bool:
-    """X-VOD-SIGNATURE = md5_hex(URL + "|" + X-VOD-TIMESTAMP + "|" + AuthKey) for one of the
-    public URLs of this route, with a fresh timestamp."""
-    key, timestamp = text_key(section, "auth_key"), request.header("x-vod-timestamp")
-    if key is None or timestamp is None or not fresh(timestamp, now):
-        return False
-    presented = (request.header("x-vod-signature") or "").lower()
-    return any(same(signature(url, timestamp, key), presented) for url in request.urls())
-
-
-def signature(url: str, timestamp: str, key: str) -> str:
-    return hashlib.md5(f"{url}|{timestamp}|{key}".encode(), usedforsecurity=False).hexdigest()
-
-
-def sign(url: str, body: bytes, section: Any, now: float) -> dict[str, str]:
-    """The headers Alibaba would send for this URL (scripts/send.py, tests)."""
-    key, timestamp = text_key(section, "auth_key") or "", str(int(now))
-    return {"X-VOD-TIMESTAMP": timestamp, "X-VOD-SIGNATURE": signature(url, timestamp, key)}
-
 
 # --- payloads ---------------------------------------------------------------------------------
 
@@ -181,7 +152,7 @@ def _category(section: str, label: str | None) -> str:
     return (label or section.removesuffix("Result")).lower()
 
 
-def _findings(name: str, section: Section, thresholds: dict[str, Level]) -> list[Finding]:
+def _findings(name: str, section: Section) -> list[RawFinding]:
     """A finding per top frame that is not `normal`; a flagged section without one is one
     finding without a score."""
     frames = [f for f in section.top or [] if (f.label or "").lower() != "normal"]
@@ -189,8 +160,7 @@ def _findings(name: str, section: Section, thresholds: dict[str, Level]) -> list
     if not frames and flagged:
         frames = [TopFrame(Label=section.label)]
     return [
-        finding(
-            thresholds,
+        RawFinding(
             category=_category(name, frame.label or section.label),
             label=frame.label or section.label,
             score=None if frame.score is None else frame.score / 100,
@@ -201,10 +171,10 @@ def _findings(name: str, section: Section, thresholds: dict[str, Level]) -> list
     ]
 
 
-def _audit(data: dict[str, Any], thresholds: dict[str, Level]) -> dict[str, Any]:
+def _audit(data: dict[str, Any]) -> dict[str, Any]:
     audit = parse(Audit, data, "moderation").data or AuditData()
     sections = _sections(audit.video or {})
-    findings = [f for name, s in sections.items() for f in _findings(name, s, thresholds)]
+    findings = [f for name, s in sections.items() for f in _findings(name, s)]
     summary = {
         name: {"suggestion": s.suggestion, "label": s.label, "max_score": s.max_score}
         for name, s in sections.items()
@@ -215,7 +185,7 @@ def _audit(data: dict[str, Any], thresholds: dict[str, Level]) -> dict[str, Any]
         "abnormal_modules": audit.abnormal_modules,
         "sections": summary,
     }
-    return {"result": result, "moderation": moderation(findings, thresholds)}
+    return {"result": result, "findings": findings}
 
 
 def _transcode(data: dict[str, Any]) -> dict[str, Any]:
@@ -244,9 +214,7 @@ def _status(envelope: Envelope) -> str:
     return "failed" if envelope.error_code else "succeeded"
 
 
-def normalise(
-    kind: str | None, data: dict[str, Any], thresholds: dict[str, Level]
-) -> CallbackResult:
+def parse_payload(kind: str | None, data: dict[str, Any]) -> Parsed:
     envelope = parse(Envelope, data, "event")
     kind = KINDS.get(envelope.event_type, "event")
     task_id = envelope.job_id or envelope.media_id or envelope.video_id
@@ -254,7 +222,7 @@ def normalise(
         raise RejectedPayload("JobId: Field required (or MediaId, VideoId)", kind=kind)
     status = _status(envelope)
     if kind == "moderation" and status == "succeeded":
-        fields = _audit(data, thresholds)
+        fields = _audit(data)
     elif kind == "transcode":
         fields = _transcode(data)
     elif kind == "snapshot":
@@ -262,7 +230,7 @@ def normalise(
     else:
         fields = {"result": {}}
     fields["result"] = {"event_type": envelope.event_type, **fields["result"]}
-    return CallbackResult.of(
+    return parsed(
         {
             "vendor": "alibaba",
             "kind": kind,
@@ -275,3 +243,6 @@ def normalise(
             **fields,
         }
     )
+
+
+ADAPTER = Adapter("alibaba", "Alibaba Cloud VOD", parse_payload, auth=XVOD_URL)

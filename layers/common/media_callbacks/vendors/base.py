@@ -1,6 +1,6 @@
 """What every vendor adapter shares: lenient pydantic field types for sloppy senders, the
-parse step that turns a validation error into a field-by-field rejection, and the builders of
-moderation findings.
+parse step that turns a validation error into a field-by-field rejection, and helpers for the
+shapes several vendors send (snapshot URL patterns, vendor flags, epoch times).
 
 Lenient where real senders are sloppy: numbers as strings, stray whitespace in URLs, empty strings
 for missing values, fields missing from failure payloads, unknown extra fields (ignored here, kept
@@ -16,8 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from media_callbacks.errors import RejectedPayload
 from media_callbacks.keys import MAX_TASK_ID_BYTES, task_id_fits
-from media_callbacks.results import MAX_FINDINGS, Finding, Moderation
-from media_callbacks.thresholds import SUGGESTION_RANK, Level, judge, level_for, strongest
+from media_callbacks.results import CallbackResult, Parsed
 
 
 def blank_to_none(value: Any) -> Any:
@@ -88,58 +87,18 @@ def describe(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def parsed(fields: dict[str, Any]) -> Parsed:
+    """An adapter's fields as its result, with `findings` (the raw ones of a moderation result,
+    None or absent for no moderation) apart: they are judged after parsing, for every vendor."""
+    findings = fields.pop("findings", None)
+    return Parsed(CallbackResult.of(fields), findings)
+
+
 def parse[M: BaseModel](model: type[M], data: dict[str, Any], kind: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise RejectedPayload(describe(exc), kind=kind) from None
-
-
-def _strongest_first(finding: Finding) -> tuple[int, float]:
-    return -SUGGESTION_RANK[finding.suggestion], -(finding.score or 0.0)
-
-
-def _kept(findings: list[Finding]) -> list[Finding]:
-    """At most MAX_FINDINGS, the strongest, in the vendor's order (an alert stays deliverable)."""
-    if len(findings) <= MAX_FINDINGS:
-        return findings
-    keep = set(
-        sorted(range(len(findings)), key=lambda i: _strongest_first(findings[i]))[:MAX_FINDINGS]
-    )
-    return [f for i, f in enumerate(findings) if i in keep]
-
-
-def moderation(findings: list[Finding], thresholds: dict[str, Level]) -> Moderation:
-    counted = [f for f in findings if f.suggestion != "pass"]
-    scores = [f.score for f in counted if f.score is not None]
-    return Moderation(
-        findings=_kept(findings),
-        finding_count=len(findings),
-        suggestion=strongest([f.suggestion for f in findings]),
-        categories=sorted({f.category for f in counted}),
-        max_score=max(scores) if scores else None,
-        thresholds=thresholds,
-    )
-
-
-def finding(
-    thresholds: dict[str, Level],
-    *,
-    category: str,
-    label: str | None,
-    score: float | None,
-    image_url: str | None,
-    vendor_review: bool | None = None,
-) -> Finding:
-    suggestion = judge(level_for(thresholds, category), score, vendor_review)
-    return Finding(
-        category=category,
-        label=label,
-        score=score,
-        image_url=image_url,
-        vendor_review=vendor_review,
-        suggestion=suggestion,
-    )
 
 
 MAX_URLS = 1000  # expanded snapshot URLs kept per result; `image_count` counts them all

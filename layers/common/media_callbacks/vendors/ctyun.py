@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
 
 from media_callbacks.errors import RejectedPayload
-from media_callbacks.results import CallbackResult, Finding
-from media_callbacks.thresholds import Level
+from media_callbacks.results import Parsed, RawFinding
+from media_callbacks.vendors import Adapter
 from media_callbacks.vendors.base import (
     MAX_URLS,
     Count,
@@ -19,9 +19,8 @@ from media_callbacks.vendors.base import (
     Url,
     blank_to_none,
     expand_snapshot_urls,
-    finding,
-    moderation,
     parse,
+    parsed,
     snapshot_count,
     task_id_text,
 )
@@ -146,9 +145,7 @@ CTYUN_EVENTS: dict[str, tuple[str, type[CtyunEvent]]] = {
 }
 
 
-def normalise(
-    kind: str | None, data: dict[str, Any], thresholds: dict[str, Level]
-) -> CallbackResult:
+def parse_payload(kind: str | None, data: dict[str, Any]) -> Parsed:
     """AIContentReviewComplete, TranscodeComplete and SnapshotComplete in full; any other event
     as kind `event`. On demand (videoID) and workflow (workflowId) shapes alike."""
     envelope = parse(CtyunEvent, data, "event")
@@ -171,7 +168,7 @@ def normalise(
     }
     result: dict[str, Any] = {"event_type": event.event_type, "workflow_id": event.workflow_id}
     if isinstance(event, CtyunContentReview):
-        return _ctyun_review(event, thresholds, common, result)
+        return _ctyun_review(event, common, result)
     if isinstance(event, CtyunTranscodeComplete):
         outputs = [
             {
@@ -210,7 +207,7 @@ def normalise(
     status = event.status if event.status in ("succeeded", "failed") else None
     if status is None:
         status = "succeeded" if event.status is None else "failed"
-    return CallbackResult.of({**common, "status": status, "result": result})
+    return parsed({**common, "status": status, "result": result})
 
 
 def _ctyun_sections(info: CtyunReviewInfo) -> dict[str, CtyunSection]:
@@ -230,10 +227,9 @@ def _ctyun_sections(info: CtyunReviewInfo) -> dict[str, CtyunSection]:
 
 def _ctyun_review(
     event: CtyunContentReview,
-    thresholds: dict[str, Level],
     common: dict[str, Any],
     result: dict[str, Any],
-) -> CallbackResult:
+) -> Parsed:
     info = event.review
     sections = _ctyun_sections(info) if info is not None else {}
     snapshot_urls: list[str] = []
@@ -241,7 +237,7 @@ def _ctyun_review(
         snapshot_urls = expand_snapshot_urls(
             info.snapshot.ai_snapshot_regular, info.snapshot.ai_time_list
         )
-    findings: list[Finding] = []
+    findings: list[RawFinding] = []
     summary: dict[str, Any] = {}
     for name, section in sections.items():
         main = section.output.label if section.output else None
@@ -251,14 +247,11 @@ def _ctyun_review(
         category = "terrorism" if name == "terrorism" else main.lower()
         segments = section.output.segment_set or []
         if not segments:
-            findings.append(
-                finding(thresholds, category=category, label=main, score=None, image_url=None)
-            )
+            findings.append(RawFinding(category=category, label=main, score=None, image_url=None))
         for seg in segments:
             score = None if seg.confidence is None else seg.confidence / 100
             findings.append(
-                finding(
-                    thresholds,
+                RawFinding(
                     category=category,
                     label=seg.label or main,
                     score=score,
@@ -266,11 +259,14 @@ def _ctyun_review(
                 )
             )
     result |= {"snapshot_urls": snapshot_urls, "sections": summary}
-    return CallbackResult.of(
+    return parsed(
         {
             **common,
             "status": event.status,
             "result": result,
-            "moderation": moderation(findings, thresholds),
+            "findings": findings,
         }
     )
+
+
+ADAPTER = Adapter("ctyun", "CTyun", parse_payload)

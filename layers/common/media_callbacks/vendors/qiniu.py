@@ -12,17 +12,13 @@ query, and a form body: over a JSON body it is worth a URL token, no more), for 
 public URLs of this route. Else the token.
 """
 
-import base64
-import hashlib
-import hmac
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field
 
-from media_callbacks.results import CallbackResult, Finding
-from media_callbacks.signing import SignedRequest, same, text_key
-from media_callbacks.thresholds import Level
+from media_callbacks.results import Parsed, RawFinding
+from media_callbacks.signing import QINIU_OR_QBOX
+from media_callbacks.vendors import Adapter
 from media_callbacks.vendors.base import (
     Count,
     Number,
@@ -31,96 +27,14 @@ from media_callbacks.vendors.base import (
     Text,
     Url,
     blank_to_none,
-    finding,
     lower_text,
-    moderation,
     parse,
+    parsed,
     vendor_flagged,
 )
 
-FORM = "application/x-www-form-urlencoded"
-OCTET_STREAM = "application/octet-stream"
 SCENE_CATEGORIES = {"pulp": "porn", "terror": "terrorism", "politician": "politics"}
 PULP_LABELS = {"pulp": "porn", "porn": "porn", "sexy": "sexy"}
-QINIU_HEADER = "X-Qiniu-"
-
-# --- authentication ---------------------------------------------------------------------------
-
-
-def configured(section: Any) -> bool:
-    return (
-        text_key(section, "access_key") is not None and text_key(section, "secret_key") is not None
-    )
-
-
-def valid(request: SignedRequest, section: Any, now: float) -> bool:
-    """`Qiniu AK:sign` over a body it covers, or `QBox AK:sign`, for the configured access key
-    and one of the public URLs of this route (neither scheme carries a timestamp)."""
-    scheme, _, credentials = (request.header("authorization") or "").strip().partition(" ")
-    access_key, _, presented = credentials.strip().partition(":")
-    secret_key = text_key(section, "secret_key")
-    if secret_key is None or access_key != text_key(section, "access_key"):
-        return False
-    if scheme == "Qiniu" and covers_body(request):
-        signer = qiniu_signature
-    elif scheme == "QBox":
-        signer = qbox_signature
-    else:
-        return False
-    return any(same(signer(request, url, secret_key), presented) for url in request.urls())
-
-
-def covers_body(request: SignedRequest) -> bool:
-    """Whether a `Qiniu` signature covers this request's body: Qiniu's SDKs leave it out for
-    `application/octet-stream` and without a Content-Type, and such a signature would then
-    authorise any body (our routes read JSON: a genuine callback is never sent so)."""
-    return request.header("content-type") not in (None, "", OCTET_STREAM)
-
-
-def canonical(name: str) -> str:
-    """`x-qiniu-aaa` as Qiniu's SDKs sign it: `X-Qiniu-Aaa`."""
-    return "-".join(part[:1].upper() + part[1:].lower() for part in name.split("-"))
-
-
-def qiniu_signature(request: SignedRequest, url: str, secret_key: str) -> str:
-    parts = urlsplit(url)
-    content_type = request.header("content-type")
-    data = f"{request.method.upper()} {parts.path or '/'}"
-    data += (f"?{parts.query}" if parts.query else "") + f"\nHost: {parts.netloc}"
-    if content_type:
-        data += f"\nContent-Type: {content_type}"
-    qiniu = {canonical(k): v for k, v in request.headers.items()}
-    for name in sorted(n for n in qiniu if n.startswith(QINIU_HEADER) and n != QINIU_HEADER):
-        data += f"\n{name}: {qiniu[name]}"
-    signed = (data + "\n\n").encode()
-    if request.body and content_type and content_type != OCTET_STREAM:
-        signed += request.body
-    return _hmac(secret_key, signed)
-
-
-def qbox_signature(request: SignedRequest, url: str, secret_key: str) -> str:
-    """As Qiniu's SDKs check it: the path and query, and the body only when it is a form. Over
-    a JSON body it proves what a URL token proves, and can be replayed with any body
-    (docs/DEPLOY.md); that is why signature headers are never stored."""
-    parts = urlsplit(url)
-    data = (parts.path + (f"?{parts.query}" if parts.query else "") + "\n").encode()
-    if request.body and request.header("content-type") == FORM:
-        data += request.body
-    return _hmac(secret_key, data)
-
-
-def _hmac(secret_key: str, data: bytes) -> str:
-    digest = hmac.new(secret_key.encode(), data, hashlib.sha1).digest()
-    return base64.urlsafe_b64encode(digest).decode()
-
-
-def sign(url: str, body: bytes, section: Any, now: float) -> dict[str, str]:
-    """The `Authorization` header Qiniu would send for this URL and JSON body (send.py, tests)."""
-    request = SignedRequest("POST", "", "", {"content-type": "application/json"}, body, ())
-    access_key = text_key(section, "access_key") or ""
-    signature = qiniu_signature(request, url, text_key(section, "secret_key") or "")
-    return {"Authorization": f"Qiniu {access_key}:{signature}"}
-
 
 # --- pfop notify ------------------------------------------------------------------------------
 
@@ -223,7 +137,7 @@ def _category(scene: str, label: str | None) -> str:
     return SCENE_CATEGORIES.get(scene, scene.lower())
 
 
-def _scene_findings(name: str, scene: Scene, thresholds: dict[str, Level]) -> list[Finding]:
+def _scene_findings(name: str, scene: Scene) -> list[RawFinding]:
     """A finding per cut detail that is not `normal`; a flagged scene without one is one
     finding without a score."""
     found = [
@@ -236,8 +150,7 @@ def _scene_findings(name: str, scene: Scene, thresholds: dict[str, Level]) -> li
     if not found and vendor_flagged(scene.suggestion):
         found = [(Cut(), Detail(suggestion=scene.suggestion))]
     return [
-        finding(
-            thresholds,
+        RawFinding(
             category=_category(name, detail.label),
             label=detail.label,
             score=detail.score,
@@ -248,12 +161,12 @@ def _scene_findings(name: str, scene: Scene, thresholds: dict[str, Level]) -> li
     ]
 
 
-def _censor(data: dict[str, Any], thresholds: dict[str, Level]) -> dict[str, Any]:
+def _censor(data: dict[str, Any]) -> dict[str, Any]:
     job = parse(Censor, data, "moderation")
     outer = job.result or Verdict()
     verdict = outer.result if outer.scenes is None and outer.result is not None else outer
     scenes = verdict.scenes or {}
-    findings = [f for name, s in scenes.items() for f in _scene_findings(name, s, thresholds)]
+    findings = [f for name, s in scenes.items() for f in _scene_findings(name, s)]
     finished = (job.status or "").upper() == "FINISHED" and outer.code in (None, 200)
     return {
         "kind": "moderation",
@@ -272,12 +185,20 @@ def _censor(data: dict[str, Any], thresholds: dict[str, Level]) -> dict[str, Any
             },
             "created_at": job.created_at,
         },
-        "moderation": moderation(findings, thresholds) if finished else None,
+        "findings": findings if finished else None,
     }
 
 
-def normalise(
-    kind: str | None, data: dict[str, Any], thresholds: dict[str, Level]
-) -> CallbackResult:
-    fields = _censor(data, thresholds) if kind == "censor" else _pfop(data)
-    return CallbackResult.of({"vendor": "qiniu", "source_url": None, **fields})
+def parse_payload(kind: str | None, data: dict[str, Any]) -> Parsed:
+    fields = _censor(data) if kind == "censor" else _pfop(data)
+    return parsed({"vendor": "qiniu", "source_url": None, **fields})
+
+
+ADAPTER = Adapter(
+    "qiniu",
+    "Qiniu",
+    parse_payload,
+    auth=QINIU_OR_QBOX,
+    route_kinds=("pfop", "censor"),
+    bare_route=False,
+)

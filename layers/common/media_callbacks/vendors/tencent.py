@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field
 
 from media_callbacks.errors import RejectedPayload
-from media_callbacks.results import CallbackResult, Finding
-from media_callbacks.thresholds import Level
+from media_callbacks.results import Parsed, RawFinding
+from media_callbacks.vendors import Adapter
 from media_callbacks.vendors.base import (
     Count,
     Number,
@@ -20,10 +20,9 @@ from media_callbacks.vendors.base import (
     Text,
     Url,
     blank_to_none,
-    finding,
     lower_text,
-    moderation,
     parse,
+    parsed,
     vendor_flagged,
 )
 
@@ -129,14 +128,13 @@ def _category(label: str | None) -> str:
     return CATEGORIES.get(name, name)
 
 
-def _findings(output: ReviewOutput, thresholds: dict[str, Level]) -> list[Finding]:
+def _findings(output: ReviewOutput) -> list[RawFinding]:
     """A finding per segment; a flagged review without segments is one without a score."""
     segments = output.segments or []
     if not segments and vendor_flagged(output.suggestion):
         segments = [Segment()]
     return [
-        finding(
-            thresholds,
+        RawFinding(
             category=_category(segment.label or output.label),
             label=segment.sub_label or segment.label or output.label,
             score=None if segment.confidence is None else segment.confidence / 100,
@@ -147,7 +145,7 @@ def _findings(output: ReviewOutput, thresholds: dict[str, Level]) -> list[Findin
     ]
 
 
-def _review(event: ReviewEvent, thresholds: dict[str, Level]) -> dict[str, Any]:
+def _review(event: ReviewEvent) -> dict[str, Any]:
     output = event.output or ReviewOutput()
     return {
         "kind": "moderation",
@@ -165,7 +163,7 @@ def _review(event: ReviewEvent, thresholds: dict[str, Level]) -> dict[str, Any]:
             "segments_file_expire_time": output.segments_file_expire_time,
             "err_code_ext": event.err_code_ext,
         },
-        "moderation": moderation(_findings(output, thresholds), thresholds),
+        "findings": _findings(output),
     }
 
 
@@ -222,15 +220,16 @@ def _parse_in[M: Payload](model: type[M], name: str, body: dict[str, Any], kind:
         raise RejectedPayload("; ".join(f"{name}.{part}" for part in parts), kind=kind) from None
 
 
-def normalise(
-    kind: str | None, data: dict[str, Any], thresholds: dict[str, Level]
-) -> CallbackResult:
+def parse_payload(kind: str | None, data: dict[str, Any]) -> Parsed:
     event_type = parse(Envelope, data, "event").event_type
     name, body = _event_object(data, event_type)
     if event_type == REVIEW:
-        fields = _review(_parse_in(ReviewEvent, name, body, "moderation"), thresholds)
+        fields = _review(_parse_in(ReviewEvent, name, body, "moderation"))
     elif event_type == PROCEDURE:
         fields = _procedure(_parse_in(ProcedureEvent, name, body, "transcode"))
     else:
         fields = _other(event_type, name, _parse_in(OtherEvent, name, body, "event"))
-    return CallbackResult.of({"vendor": "tencent", "source_url": None, **fields})
+    return parsed({"vendor": "tencent", "source_url": None, **fields})
+
+
+ADAPTER = Adapter("tencent", "Tencent VOD", parse_payload)

@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
 
-from media_callbacks.results import CallbackResult, Finding
-from media_callbacks.thresholds import Level
+from media_callbacks.results import Parsed, RawFinding
+from media_callbacks.vendors import Adapter
 from media_callbacks.vendors.base import (
     Epoch,
     Number,
@@ -18,10 +18,9 @@ from media_callbacks.vendors.base import (
     Url,
     blank_to_none,
     epoch_to_iso,
-    finding,
     lower_text,
-    moderation,
     parse,
+    parsed,
     vendor_flagged,
 )
 
@@ -78,7 +77,7 @@ def _sections(result: Sections) -> dict[str, Section]:
     return sections
 
 
-def _findings(name: str, section: Section, thresholds: dict[str, Level]) -> list[Finding]:
+def _findings(name: str, section: Section) -> list[RawFinding]:
     """A finding per frame; a flagged section without frames is one finding without a score."""
     category = CATEGORIES.get(name.lower(), name.lower())
     flagged = vendor_flagged(section.suggestion)
@@ -86,8 +85,7 @@ def _findings(name: str, section: Section, thresholds: dict[str, Level]) -> list
     if not frames:
         frames = [Frame()] if flagged else []
     return [
-        finding(
-            thresholds,
+        RawFinding(
             category=category,
             label=name,
             score=frame.score,
@@ -98,13 +96,11 @@ def _findings(name: str, section: Section, thresholds: dict[str, Level]) -> list
     ]
 
 
-def normalise(
-    kind: str | None, data: dict[str, Any], thresholds: dict[str, Level]
-) -> CallbackResult:
+def parse_payload(kind: str | None, data: dict[str, Any]) -> Parsed:
     video = parse(VideoCensor, data, "moderation")
     failed = video.result is None or video.ret_code not in (None, 0)
     sections = _sections(video.result) if video.result is not None else {}
-    findings = [f for name, s in sections.items() for f in _findings(name, s, thresholds)]
+    findings = [f for name, s in sections.items() for f in _findings(name, s)]
     summary = {
         name: {"suggestion": s.suggestion, "frame_count": len(s.frames or [])}
         for name, s in sections.items()
@@ -116,7 +112,7 @@ def normalise(
         "sections": summary,
     }
     message = video.message or ("no Result in the callback" if video.result is None else None)
-    return CallbackResult.of(
+    return parsed(
         {
             "vendor": "uai-censor",
             "kind": "moderation",
@@ -126,6 +122,9 @@ def normalise(
             "source_url": video.url,
             "event_time": result["end_time"],
             "result": result,
-            "moderation": moderation(findings, thresholds),
+            "findings": findings,
         }
     )
+
+
+ADAPTER = Adapter("uai-censor", "UAI-Censor", parse_payload, retcode_answer=True)

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field
 
 from media_callbacks.errors import RejectedPayload
-from media_callbacks.results import CallbackResult
-from media_callbacks.thresholds import Level
+from media_callbacks.results import Parsed, RawFinding
+from media_callbacks.vendors import Adapter
 from media_callbacks.vendors.base import (
     Count,
     Number,
@@ -17,9 +17,8 @@ from media_callbacks.vendors.base import (
     Text,
     Url,
     blank_to_none,
-    finding,
-    moderation,
     parse,
+    parsed,
 )
 
 
@@ -98,14 +97,12 @@ def infer_umedia_kind(data: dict[str, Any]) -> str:
     )
 
 
-def normalise(
-    kind: str | None, data: dict[str, Any], thresholds: dict[str, Level]
-) -> CallbackResult:
+def parse_payload(kind: str | None, data: dict[str, Any]) -> Parsed:
     if kind is None:
         kind = infer_umedia_kind(data)
     common: dict[str, Any]
     result: dict[str, Any]
-    judged = None
+    findings: list[RawFinding] | None = None
     if kind == "transcode":
         t = parse(UMediaTranscode, data, kind)
         common, result = (
@@ -142,8 +139,7 @@ def normalise(
             if category == "normal":
                 continue
             findings.append(
-                finding(
-                    thresholds,
+                RawFinding(
                     category=category,
                     label=category,
                     score=image.rate,
@@ -152,9 +148,8 @@ def normalise(
                 )
             )
         result = {"image_count": m.image_count, "flagged_image_count": len(findings)}
-        judged = moderation(findings, thresholds)
-    return CallbackResult.of(
-        {"vendor": "umedia", "kind": kind, "result": result, "moderation": judged, **common}
+    return parsed(
+        {"vendor": "umedia", "kind": kind, "result": result, "findings": findings, **common}
     )
 
 
@@ -165,3 +160,11 @@ def _umedia_common(payload: UMediaPayload) -> dict[str, Any]:
         "message": payload.message,
         "source_url": payload.src_url,
     }
+
+
+ADAPTER = Adapter(
+    "umedia",
+    "UMedia",
+    parse_payload,
+    route_kinds=("transcode", "snapshot", "slice", "moderation"),
+)

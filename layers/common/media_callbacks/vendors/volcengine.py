@@ -8,50 +8,24 @@ set, md5(URL | X-VOD-TIMESTAMP | PrivateKey | base64(body)) over the URL as conf
 exact bytes received, within 300 s. Else the token.
 """
 
-import base64
-import hashlib
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
 from media_callbacks.errors import RejectedPayload
-from media_callbacks.results import CallbackResult
-from media_callbacks.signing import SignedRequest, fresh, same, text_key
-from media_callbacks.thresholds import Level
-from media_callbacks.vendors.base import OptionalTaskId, Payload, Text, blank_to_none, parse
+from media_callbacks.results import Parsed
+from media_callbacks.signing import XVOD_BODY
+from media_callbacks.vendors import Adapter
+from media_callbacks.vendors.base import (
+    OptionalTaskId,
+    Payload,
+    Text,
+    blank_to_none,
+    parse,
+    parsed,
+)
 
 SUCCESS_CODES = frozenset({"success", "0"})
-
-# --- authentication ---------------------------------------------------------------------------
-
-
-def configured(section: Any) -> bool:
-    return text_key(section, "private_key") is not None
-
-
-def valid(request: SignedRequest, section: Any, now: float) -> bool:
-    """X-VOD-SIGNATURE = md5_hex(URL + "|" + X-VOD-TIMESTAMP + "|" + PrivateKey + "|" +
-    base64(body)) for one of the public URLs of this route, with a fresh timestamp."""
-    key, timestamp = text_key(section, "private_key"), request.header("x-vod-timestamp")
-    if key is None or timestamp is None or not fresh(timestamp, now):
-        return False
-    presented = (request.header("x-vod-signature") or "").lower()
-    return any(
-        same(signature(url, timestamp, key, request.body), presented) for url in request.urls()
-    )
-
-
-def signature(url: str, timestamp: str, key: str, body: bytes) -> str:
-    content = base64.b64encode(body).decode()
-    text = f"{url}|{timestamp}|{key}|{content}"
-    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
-
-
-def sign(url: str, body: bytes, section: Any, now: float) -> dict[str, str]:
-    """The headers Volcengine would send for this URL and body (scripts/send.py, tests)."""
-    key, timestamp = text_key(section, "private_key") or "", str(int(now))
-    return {"X-VOD-TIMESTAMP": timestamp, "X-VOD-SIGNATURE": signature(url, timestamp, key, body)}
-
 
 # --- payloads ---------------------------------------------------------------------------------
 
@@ -71,16 +45,14 @@ class Envelope(Payload):
     data: EventData | None = Field(default=None, alias="Data")
 
 
-def normalise(
-    kind: str | None, data: dict[str, Any], thresholds: dict[str, Level]
-) -> CallbackResult:
+def parse_payload(kind: str | None, data: dict[str, Any]) -> Parsed:
     envelope = parse(Envelope, data, "event")
     event = envelope.data or EventData()
     task_id = event.vid or envelope.request_id
     if task_id is None:
         raise RejectedPayload("Data.Vid: Field required (or RequestId)", kind="event")
     succeeded = event.code is None or event.code.lower() in SUCCESS_CODES
-    return CallbackResult.of(
+    return parsed(
         {
             "vendor": "volcengine",
             "kind": "event",
@@ -98,3 +70,6 @@ def normalise(
             },
         }
     )
+
+
+ADAPTER = Adapter("volcengine", "Volcengine VOD", parse_payload, auth=XVOD_BODY)
