@@ -1,9 +1,10 @@
 """No cross-origin access to the local AWS emulator.
 
 The emulator accepts any credentials and holds the callback secret (a real `CALLBACK_KEYS`
-included) and the table. moto server answers every web origin by default (flask-cors on every
-route), so any page a developer visited while `make run` ran could read both through the
-browser. This WSGI middleware sits in front of the emulator, whichever one serves it:
+included) and the table. MiniStack (make run) and moto server (the bench) answer every web
+origin by default, so any page a developer visited while `make run` ran could read both through
+the browser. This middleware (WSGI for moto, ASGI for MiniStack) sits in front of the emulator,
+whichever one serves it:
 
 - a request with an `Origin` header is refused (403): browsers send one with every cross-origin
   request, form posts included (SQS's and SNS's query protocol would take a form post as it is),
