@@ -42,7 +42,7 @@ with open(sys.argv[1], encoding="utf-8") as handle:
     event = json.load(handle)
 _ = app.root.get().verifier.client
 mark("Secrets Manager client")
-app.root.get().verifier._keys("AWSCURRENT")
+app.root.get().verifier._keys_at("AWSCURRENT")
 mark("GetSecretValue")
 _ = app.root.get().store.client
 mark("DynamoDB client")
