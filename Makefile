@@ -11,19 +11,23 @@ PY := $(VENV)/bin/python
 export SAM_CLI_TELEMETRY := 0
 export AWS_DEFAULT_REGION ?= us-east-1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-APP_PATH := layers/common:functions/callback:functions/alerts:functions/retry:functions/evidence:local:scripts
+APP_PATH = $(shell $(PYTHON) scripts/import_roots.py)  # pyproject.toml's import-roots
 
-.PHONY: help install run test lint typecheck template unit e2e build deploy outputs stack-env lock cost send clean
+.PHONY: help install run test lint typecheck template tests unit integration checks e2e build deploy
+.PHONY: outputs stack-env lock cost send clean
 .PHONY: format replay-rejected bench fuzz
 
 help:
 	@echo "make run              the template deployed on a local AWS emulator (PORT, default 4566); ready <API URL>"
-	@echo "make test             every check: lint, typecheck, template, unit (with end-to-end), build"
+	@echo "make test             every check: lint, typecheck, template, every test tier with coverage, build"
 	@echo "make lint             ruff check and format check (complexity at most 10)"
 	@echo "make typecheck        mypy, strict"
 	@echo "make template         sam validate --lint, cfn-lint, checkov (default and all-options variants)"
-	@echo "make unit             pytest with coverage, end-to-end tests included"
-	@echo "make e2e              only the end-to-end tests against a local run"
+	@echo "make tests            every test tier with coverage (make test runs it)"
+	@echo "make unit             the unit tier (tests/unit: needs nothing; seconds): the quick loop"
+	@echo "make integration      the integration tier (tests/integration: moto in-process)"
+	@echo "make checks           the checks of template, docs and build (tests/checks)"
+	@echo "make e2e              the end-to-end tier (tests/e2e: deploys the local stack once)"
 	@echo "make fuzz             the nothing-lost property tests, large random budget (EXAMPLES=3000)"
 	@echo "make build            sam build (arm64 wheels + bytecode) and its check, ready for sam deploy"
 	@echo "make deploy           build, then sam deploy the dev stack (ENV=prod for prod; REGION=, ARGS=)"
@@ -66,7 +70,7 @@ install: $(VENV)/.installed $(TOOLS)/.installed $(EMULATOR)/.installed
 run: $(VENV)/.installed $(TOOLS)/.installed $(EMULATOR)/.installed
 	@PYTHONPATH=$(APP_PATH) $(PY) -m local_stack
 
-test: lint typecheck template unit build
+test: lint typecheck template tests build
 	@echo "--- all checks passed"
 
 lint: $(VENV)/.installed
@@ -91,12 +95,22 @@ template: $(TOOLS)/.installed $(VENV)/.installed
 	$(TOOLS)/bin/checkov --quiet --compact --skip-download --framework cloudformation \
 	  -f .aws-sam/variants/all-on/template.yaml
 
-unit: $(VENV)/.installed $(TOOLS)/.installed $(EMULATOR)/.installed
-	@echo "--- pytest (unit, handler and end-to-end)"
+# The test tiers, named for what they need (tests/conftest.py); `tests` runs them all, with coverage.
+tests: $(VENV)/.installed $(TOOLS)/.installed $(EMULATOR)/.installed
+	@echo "--- pytest: unit, integration, checks, end-to-end"
 	$(PY) -m pytest --cov --cov-report=term
 
+unit: $(VENV)/.installed
+	$(PY) -m pytest tests/unit -q
+
+integration: $(VENV)/.installed
+	$(PY) -m pytest tests/integration
+
+checks: $(VENV)/.installed $(TOOLS)/.installed
+	$(PY) -m pytest tests/checks
+
 e2e: $(VENV)/.installed $(TOOLS)/.installed $(EMULATOR)/.installed
-	$(PY) -m pytest -m e2e
+	$(PY) -m pytest tests/e2e
 
 # The invariant's property tests with a larger random budget than make test's repeatable one:
 #   make fuzz              (3000 bodies per property, about 4 minutes)
@@ -104,7 +118,7 @@ e2e: $(VENV)/.installed $(TOOLS)/.installed $(EMULATOR)/.installed
 EXAMPLES ?= 3000
 fuzz: $(VENV)/.installed
 	FUZZ_EXAMPLES=$(EXAMPLES) FUZZ_RANDOM=1 POWERTOOLS_LOG_LEVEL=CRITICAL \
-	  $(PY) -m pytest tests/unit/test_property_invariant.py -s -q -p no:cacheprovider
+	  $(PY) -m pytest tests/integration/test_property_invariant.py -s -q -p no:cacheprovider
 
 # sam build itself ships the fast build (BuildMethod: makefile: layers/common/Makefile and
 # functions/Makefile); this target runs it and checks what it left.
@@ -174,7 +188,7 @@ bench: $(TOOLS)/.installed $(VENV)/.installed $(EMULATOR)/.installed $(BENCH_RUN
 	  --template .bench-template.yaml --build-dir $(BENCH_BUILD) --cache-dir .aws-sam/bench-cache \
 	  --cached >/dev/null
 	BENCH_BUILD=$(BENCH_BUILD) BENCH_RUNTIME=$(BENCH_RUNTIME) $(PY) bench/run.py
-	$(PY) bench/deployed.py
+	PYTHONPATH=$(APP_PATH) $(PY) bench/deployed.py
 
 # Re-run stored rejected callbacks through the current parser, e.g.
 #   make replay-rejected ARGS="--table media-callbacks-prod-ResultsTable-XYZ --since 2026-11-01"

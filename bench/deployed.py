@@ -21,6 +21,8 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from import_roots import pythonpath  # scripts/: make bench puts the import roots on the path
+
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "bench-token"
 WARM = int(os.environ.get("BENCH_DEPLOYED_CALLBACKS", "300"))
@@ -32,9 +34,7 @@ def say(line: str) -> None:
 
 def start() -> tuple[subprocess.Popen[str], str]:
     env = {**os.environ, "PORT": "0", "CALLBACK_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1"}
-    env["PYTHONPATH"] = os.pathsep.join(
-        str(ROOT / p) for p in ("layers/common", "local", "scripts")
-    )
+    env["PYTHONPATH"] = pythonpath()
     process = subprocess.Popen(
         [sys.executable, "-m", "local_stack"], cwd=ROOT, env=env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

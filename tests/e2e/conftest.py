@@ -21,9 +21,10 @@ from typing import Any
 import boto3
 import pytest
 
+from import_roots import pythonpath
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-token-abcdef"
-IMPORT_ROOTS = ("layers/common", "local", "scripts")
 READY = re.compile(r"^ready (http://\S+)$")
 START_SECONDS = 900  # a first run builds the layer (a few minutes); a cached one takes ~25 s
 
@@ -93,7 +94,7 @@ def environment(**extra: str) -> dict[str, str]:
         **os.environ,
         "PORT": "0",
         "CALLBACK_TOKEN": TOKEN,
-        "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in IMPORT_ROOTS),
+        "PYTHONPATH": pythonpath(),
         "PYTHONUNBUFFERED": "1",
         **extra,
     }

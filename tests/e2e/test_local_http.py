@@ -110,7 +110,9 @@ def test_a_port_in_use_fails_at_once_with_one_line_naming_it(variable: str) -> N
     import subprocess
     import sys
 
-    from .conftest import IMPORT_ROOTS, ROOT
+    from import_roots import pythonpath
+
+    from .conftest import ROOT
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -119,7 +121,7 @@ def test_a_port_in_use_fails_at_once_with_one_line_naming_it(variable: str) -> N
         env = {
             **os.environ,
             variable: str(port),
-            "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in IMPORT_ROOTS),
+            "PYTHONPATH": pythonpath(),
         }
         done = subprocess.run(
             [sys.executable, "-m", "local_stack"],

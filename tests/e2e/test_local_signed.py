@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import IMPORT_ROOTS, ROOT, TOKEN, LocalRun, start_local_run, stop_local_run
+from import_roots import pythonpath
+
+from .conftest import ROOT, TOKEN, LocalRun, start_local_run, stop_local_run
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +36,7 @@ def signed_run() -> Iterator[LocalRun]:
 def send(run: LocalRun, vendor: str, event: str, keys: Mapping[str, Any]) -> tuple[int, str]:
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in IMPORT_ROOTS),
+        "PYTHONPATH": pythonpath(),
         "CALLBACK_KEYS": json.dumps(keys),
         "TOKEN": TOKEN,
     }

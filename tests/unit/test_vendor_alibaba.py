@@ -3,13 +3,11 @@ stored end to end through the handler."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from conftest import Invoke
-from helpers import callback_event, event_bytes, event_json
+from helpers import event_json
 from media_callbacks.errors import RejectedPayload
 from media_callbacks.normalise import normalise
 from media_callbacks.thresholds import DEFAULT_THRESHOLDS
@@ -132,17 +130,3 @@ def test_volcengine_events_are_stored_with_their_envelope() -> None:
     )  # fmt: skip
     no_vid = volcengine("file-delete-no-vid")
     assert (no_vid.task_id, no_vid.video_id) == ("20260302081000010203040506070802", None)
-
-
-def test_a_flagged_alibaba_audit_is_stored_and_flagged_through_the_api(invoke: Invoke) -> None:
-    status, body = invoke(
-        callback_event("/callbacks/alibaba", event_bytes("alibaba/ai-media-audit-complete"))
-    )
-    assert (status, body["kind"], body["task_id"], body["flagged"]) == (
-        200, "moderation", "a1b2c3d4e5f6", True,
-    )  # fmt: skip
-    status, body = invoke(
-        callback_event("/callbacks/volcengine", event_bytes("volcengine/workflow-complete"))
-    )
-    assert (status, body["kind"], body["task_id"]) == (200, "event", "v02a1b2c3d4e5f")
-    assert json.loads(event_bytes("volcengine/workflow-complete"))["Data"]["Vid"] == body["task_id"]

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Invoke
-from helpers import callback_event, event_bytes, event_json
+from helpers import event_json
 from media_callbacks.errors import RejectedPayload
 from media_callbacks.normalise import normalise
 from media_callbacks.thresholds import DEFAULT_THRESHOLDS
@@ -124,15 +123,3 @@ def test_other_events_are_stored_as_event_with_their_file_id() -> None:
 def test_bad_events_name_the_field(data: dict[str, Any], fragment: str) -> None:
     with pytest.raises(RejectedPayload, match=fragment):
         normalise("tencent", None, data, DEFAULT_THRESHOLDS)
-
-
-def test_the_route_stores_tencent_events(invoke: Invoke, aws: Any) -> None:
-    body = event_bytes("tencent/review-audio-video-complete")
-    status, answer = invoke(callback_event("/callbacks/tencent", body))
-    assert (status, answer["status"], answer["kind"], answer["flagged"]) == (
-        200,
-        "stored",
-        "moderation",
-        True,
-    )
-    assert "RetCode" not in answer

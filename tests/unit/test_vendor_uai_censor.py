@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Invoke
-from helpers import callback_event, event_bytes, event_json
+from helpers import event_json
 from media_callbacks.errors import RejectedPayload
 from media_callbacks.normalise import normalise
 from media_callbacks.thresholds import DEFAULT_THRESHOLDS
@@ -91,25 +90,3 @@ def test_bad_payloads_name_the_field(change: dict[str, Any], fragment: str) -> N
     data = {**event_json("uai-censor/moderation"), **change}
     with pytest.raises(RejectedPayload, match=fragment):
         normalise("uai-censor", None, data, DEFAULT_THRESHOLDS)
-
-
-def test_the_answer_carries_ucloud_retcode(invoke: Invoke, aws: Any) -> None:
-    body = event_bytes("uai-censor/moderation")
-    status, answer = invoke(callback_event("/callbacks/uai-censor", body))
-    assert status == 200
-    assert answer == {
-        "status": "stored",
-        "vendor": "uai-censor",
-        "kind": "moderation",
-        "task_id": "censor-vid-20260302-0001",
-        "flagged": True,
-        "RetCode": 0,
-        "Message": "stored",
-    }
-    status, answer = invoke(callback_event("/callbacks/uai-censor", body))
-    assert (status, answer["status"], answer["RetCode"]) == (200, "duplicate", 0)
-    status, answer = invoke(callback_event("/callbacks/uai-censor", b"{bad"))
-    assert status == 400
-    assert "RetCode" not in answer  # only 2xx answers carry it, as the contract says
-    status, _ = invoke(callback_event("/callbacks/uai-censor/moderation", body))
-    assert status == 400  # UAI-Censor has no kind route

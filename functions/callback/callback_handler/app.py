@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import gc
+from media_callbacks import coldstart
 
-gc.disable()  # no cyclic collection while the cold start imports: see the end of this module
+coldstart.begin()
 
-import os
 from typing import Any
 from urllib.parse import unquote
 
@@ -15,7 +14,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from callback_handler import events
-from callback_handler.services import Services, build
+from callback_handler.root import Services, build, settings
 from media_callbacks import aws
 from media_callbacks.auth import SecretUnavailable
 from media_callbacks.composition import Root
@@ -24,12 +23,10 @@ from media_callbacks.ingest import Outcome, count
 from media_callbacks.keys import MAX_TASK_ID_BYTES
 from media_callbacks.observability import logger
 from media_callbacks.retry import QueueUnavailable
-from media_callbacks.settings import load_settings
 from media_callbacks.storage import StorageUnavailable
 from media_callbacks.vendors import VENDORS, Adapter, resolve
 
-config = load_settings()  # a bad environment fails here, at cold start
-config.require_token_source()
+config = settings()  # a bad environment fails here, at cold start
 root: Root[Services] = Root(lambda: build(config))
 app = APIGatewayRestResolver()
 if aws.snapshotting():  # clients into the snapshot; the token itself is fetched after restore
@@ -142,11 +139,6 @@ def answer(outcome: Outcome, vendor: Adapter) -> Response[Any]:
     return _json(status, body)
 
 
-# The event holds the token (query or header): Powertools must never log it as it is, so its own
-# event logging is off and POWERTOOLS_LOGGER_LOG_EVENT=true logs a redacted copy instead.
-LOG_EVENT = os.environ.get("POWERTOOLS_LOGGER_LOG_EVENT", "").lower() in ("1", "true", "yes")
-
-
 @logger.inject_lambda_context(
     correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False
 )
@@ -155,13 +147,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if problem:
         logger.warning(problem)
         return events.bad_event_response(problem)
-    if LOG_EVENT:
+    if root.get().config.log_event:  # never Powertools' own: the event holds the token
         logger.info(events.redacted(event))
     return app.resolve(events.routed(event), context)  # a custom domain's base path: not a route
 
 
-# The cold start's objects (modules, classes, models) live as long as the container: freeze them,
-# so that no collection scans them again, and collect from here on. Together with gc.disable()
-# above this takes about 30 ms off a cold start (docs/PERFORMANCE.md).
-gc.freeze()
-gc.enable()
+coldstart.end()

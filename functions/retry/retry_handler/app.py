@@ -8,32 +8,26 @@ maxReceiveCount lands in IngestRetryDeadLetterQueue (alarmed).
 
 from __future__ import annotations
 
-import gc
+from media_callbacks import coldstart
 
-gc.disable()  # no cyclic collection while the cold start imports: see the end of this module
+coldstart.begin()
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from media_callbacks import aws
 from media_callbacks.composition import Root
+from media_callbacks.consumer import Consumer, EventType
 from media_callbacks.observability import logger
 from media_callbacks.retry import backoff_seconds, decode
-from media_callbacks.settings import load_settings
 from media_callbacks.storage import StorageUnavailable
-from retry_handler.services import Services, build
+from retry_handler.root import Services, build, settings
 
-config = load_settings().require("ingest_queue_url")  # fails the cold start, not a record
+config = settings()  # a bad environment fails the cold start, not a record
 root: Root[Services] = Root(lambda: build(config))
-processor = BatchProcessor(event_type=EventType.SQS)
 if aws.snapshotting():
     _ = root.get().store.client, root.get().queue.client
 
@@ -58,15 +52,12 @@ def record_handler(record: SQSRecord) -> None:
     )
 
 
+consumer = Consumer(EventType.SQS, record_handler)
+
+
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return consumer(event, context)
 
 
-# The cold start's objects (modules, classes, models) live as long as the container: freeze them,
-# so that no collection scans them again, and collect from here on. Together with gc.disable()
-# above this takes about 30 ms off a cold start (docs/PERFORMANCE.md).
-gc.freeze()
-gc.enable()
+coldstart.end()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Mapping
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -45,12 +46,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def is_alertable(image: dict[str, Any]) -> bool:
-    """A stored result (not an idempotency or rejected record) that is flagged."""
-    return keys.is_result(str(image.get("pk", ""))) and image.get("flagged") is True
-
-
-def build_alert(image: dict[str, Any], evidence_bucket: str | None = None) -> dict[str, Any]:
+def build_alert(image: Mapping[str, Any], evidence_bucket: str | None = None) -> dict[str, Any]:
     """The JSON alert (the message's `default`) from a result item's new image; with the
     evidence bucket, where EvidenceFunction keeps (or is keeping) this revision's frames."""
     item = _plain(image)

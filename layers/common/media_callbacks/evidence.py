@@ -28,7 +28,7 @@ from __future__ import annotations
 import base64
 import datetime
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -112,7 +112,7 @@ class Collector:
             now,
         )
 
-    def collect(self, image: dict[str, Any]) -> list[dict[str, Any]] | None:
+    def collect(self, image: Mapping[str, Any]) -> list[dict[str, Any]] | None:
         """The outcome per finding, recorded on the item; None when this revision already has
         its evidence (or is no longer the item's revision)."""
         key = {"pk": image["pk"], "sk": image["sk"]}

@@ -34,6 +34,9 @@ class Settings(BaseModel):
     # local run only: the evidence fetcher may reach 127.0.0.1 (`make run` sets it, the template
     # never does; every other refused range stays refused)
     evidence_allow_loopback: bool = False
+    # the event holds the token: Powertools' own event logging stays off, and this logs a
+    # redacted copy of each event instead
+    log_event: bool = False
 
     @cached_property
     def thresholds(self) -> dict[str, Level]:
@@ -70,6 +73,7 @@ ENV = {
     "moderation_thresholds": "MODERATION_THRESHOLDS",
     "evidence_bucket": "EVIDENCE_BUCKET",
     "evidence_allow_loopback": "EVIDENCE_ALLOW_LOOPBACK",
+    "log_event": "POWERTOOLS_LOGGER_LOG_EVENT",
 }
 
 

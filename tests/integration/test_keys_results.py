@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import Invoke, scan
+from harness import Invoke, scan
 from helpers import callback_event, event_json
 from inprocess.apigw import proxy_event
 

@@ -1,11 +1,12 @@
 """IngestRetryFunction's composition root: the store, the ingestion (without a fallback: a
 failure retries the record) and the queue, built from validated settings in one place."""
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from media_callbacks.ingest import Ingestor
 from media_callbacks.retry import RetryQueue
-from media_callbacks.settings import Settings
+from media_callbacks.settings import Settings, load_settings
 from media_callbacks.storage import ResultsTable
 
 
@@ -14,6 +15,12 @@ class Services(NamedTuple):  # a dataclass costs ~1 ms of cold start
     store: ResultsTable
     ingestor: Ingestor
     queue: RetryQueue
+
+
+def settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """This function's settings from the environment (default: the process's), validated:
+    ConfigError names each variable that is missing or wrong."""
+    return load_settings(environ).require("ingest_queue_url")
 
 
 def build(config: Settings, *, store: ResultsTable | None = None) -> Services:

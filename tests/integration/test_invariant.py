@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import Invoke, scan
+from harness import Invoke, scan
 from helpers import TOKEN, callback_event, event_json
 from inprocess.apigw import proxy_event
 

@@ -1,12 +1,13 @@
 """CallbackFunction's composition root: every object it uses, built from validated settings in
 one place; tests pass their own pieces."""
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from media_callbacks.auth import TokenVerifier
 from media_callbacks.ingest import Ingestor
 from media_callbacks.retry import RetryQueue
-from media_callbacks.settings import Settings
+from media_callbacks.settings import Settings, load_settings
 from media_callbacks.storage import ResultsTable
 
 
@@ -16,6 +17,14 @@ class Services(NamedTuple):  # a dataclass costs ~1 ms of cold start
     verifier: TokenVerifier
     ingestor: Ingestor
     retry_queue: RetryQueue | None
+
+
+def settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """This function's settings from the environment (default: the process's), validated:
+    ConfigError names each variable that is missing or wrong."""
+    config = load_settings(environ)
+    config.require_token_source()
+    return config
 
 
 def build(

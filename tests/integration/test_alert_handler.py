@@ -6,7 +6,6 @@ with raw delivery and no filter, one with a filter policy that passes only `bloc
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from typing import Any
 import boto3
 import pytest
 
-from conftest import TABLE, load_app
+from harness import TABLE, function, load_app
 from helpers import callback_event, event_bytes, event_json
 from inprocess.apigw import FakeLambdaContext
 from inprocess.stream import StreamMapping, lambda_record, matches_filters
@@ -35,10 +34,7 @@ class Setup:
         table = aws["dynamodb"].describe_table(TableName=TABLE)["Table"]
         self.stream_arn = table["LatestStreamArn"]
         self.callbacks = load_app()
-        os.environ["ALERT_TOPIC_ARN"] = self.topic
-        import alert_handler.app as alerts
-
-        self.alerts: ModuleType = importlib.reload(alerts)
+        self.alerts: ModuleType = function("AlertFunction", {"ALERT_TOPIC_ARN": self.topic})
         self.mapping = self.new_mapping()
 
     def new_mapping(self) -> StreamMapping:
@@ -272,11 +268,11 @@ def test_an_idempotency_record_that_cannot_be_completed_publishes_no_second_aler
 ) -> None:
     """The publish went out but Powertools could not mark its record completed: the record
     fails (Lambda retries it), and while the in-progress mark lives a retry publishes nothing."""
-    from conftest import _refuse
+    from harness import refuse
 
     setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
     records = flagged(setup.records())
-    refused, undo = _refuse(
+    refused, undo = refuse(
         "dynamodb",
         ("UpdateItem",),
         "InternalServerError",
@@ -296,7 +292,7 @@ def test_an_idempotency_record_that_cannot_be_completed_publishes_no_second_aler
 def test_idempotency_records_use_the_alert_key_prefix_and_the_tables_ttl(setup: Setup) -> None:
     setup.post("/callbacks/umedia/moderation", event_bytes("umedia/moderation"))
     setup.invoke(flagged(setup.records()))
-    from conftest import scan
+    from harness import scan
 
     [record] = [i for i in scan(boto3.client("dynamodb")) if i["pk"].startswith("ALERT#")]
     assert record["pk"] == "ALERT#idempotency"  # the function's IAM policy: ALERT# keys only

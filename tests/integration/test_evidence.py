@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import TABLE
+from harness import TABLE
 from helpers import event_json
 from media_callbacks.body import canonical_sha256
 from media_callbacks.evidence import Collector, expires_at

@@ -2,7 +2,7 @@
 Powertools Idempotency (its DynamoDB persistence layer on the results table), built from
 validated settings in one place; tests pass their own pieces."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from aws_lambda_powertools.utilities.idempotency import (
@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 from media_callbacks import aws, keys
 from media_callbacks.alerts import publish_request
 from media_callbacks.observability import count, logger
-from media_callbacks.settings import Settings
+from media_callbacks.settings import Settings, load_settings
 
 # An alert id is published at most once while its record lives: two days, longer than a stream
 # record (24 h) and its retries.
@@ -22,6 +22,7 @@ RECORD_SECONDS = 2 * 86400
 
 
 class Services(NamedTuple):  # a dataclass costs ~1 ms of cold start
+    config: Settings
     idempotency: IdempotencyConfig
     persistence: DynamoDBPersistenceLayer
     sns: Any
@@ -40,6 +41,12 @@ def _publish(sns: Any, topic_arn: str) -> Callable[..., str]:
         return message_id
 
     return publish
+
+
+def settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """This function's settings from the environment (default: the process's), validated:
+    ConfigError names each variable that is missing or wrong."""
+    return load_settings(environ).require("alert_topic_arn")
 
 
 def build(config: Settings, *, sns: Any = None, dynamodb: Any = None) -> Services:
@@ -61,4 +68,4 @@ def build(config: Settings, *, sns: Any = None, dynamodb: Any = None) -> Service
     publish = idempotent_function(
         data_keyword_argument="alert", config=idempotency, persistence_store=persistence
     )(_publish(sns, config.alert_topic_arn))
-    return Services(idempotency, persistence, sns, publish)
+    return Services(config, idempotency, persistence, sns, publish)

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib
 import json
-import os
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -19,7 +17,7 @@ from typing import Any, ClassVar
 import boto3
 import pytest
 
-from conftest import TABLE, load_app
+from harness import TABLE, function, load_app
 from helpers import callback_event, event_json
 from inprocess.apigw import FakeLambdaContext, proxy_event
 from inprocess.stream import StreamMapping, matches_filters
@@ -61,10 +59,8 @@ class Setup:
         self.s3.create_bucket(Bucket=BUCKET)
         table = aws["dynamodb"].describe_table(TableName=TABLE)["Table"]
         self.callbacks = load_app()
-        os.environ |= {"EVIDENCE_BUCKET": BUCKET, "EVIDENCE_ALLOW_LOOPBACK": "true"}
-        import evidence_handler.app as evidence
-
-        self.evidence = importlib.reload(evidence)
+        self.environment = {"EVIDENCE_BUCKET": BUCKET, "EVIDENCE_ALLOW_LOOPBACK": "true"}
+        self.evidence = function("EvidenceFunction", self.environment)
         self.mapping = StreamMapping(
             streams_client=boto3.client("dynamodbstreams"), sqs_client=aws["sqs"],
             stream_arn=table["LatestStreamArn"], handler=self.evidence.lambda_handler,
@@ -87,10 +83,8 @@ class Setup:
 
 
 @pytest.fixture
-def setup(aws: dict[str, Any]) -> Iterator[Setup]:
-    yield Setup(aws)
-    for name in ("EVIDENCE_BUCKET", "EVIDENCE_ALLOW_LOOPBACK"):
-        os.environ.pop(name, None)
+def setup(aws: dict[str, Any]) -> Setup:
+    return Setup(aws)
 
 
 def test_a_flagged_callbacks_frames_end_in_the_bucket_once(setup: Setup, frames: str) -> None:
@@ -145,14 +139,15 @@ def evidence_of(setup: Setup, task_id: str) -> list[str]:
 def resolving_to_loopback(setup: Setup) -> None:
     """Every host name resolves to 127.0.0.1 (the frames server), as a CDN's name would resolve
     to its address: the consumer's fetcher is otherwise the real one."""
-    from evidence_handler.services import build
     from media_callbacks.fetch import fetch
 
     def loopback(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
 
-    setup.evidence.root.override(
-        build(setup.evidence.config, fetcher=functools.partial(fetch, resolve=loopback))
+    setup.evidence = function(
+        "EvidenceFunction",
+        setup.environment,
+        {"fetcher": functools.partial(fetch, resolve=loopback)},
     )
 
 

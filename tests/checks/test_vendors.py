@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from helpers import ROOT
+from import_roots import pythonpath
 from inprocess.apigw import resources
 from inprocess.template import load_template
 from media_callbacks.signing import QINIU_OR_QBOX, TOKEN, XVOD_BODY, XVOD_URL
@@ -48,9 +49,7 @@ def imported_adapters(code: str) -> list[str]:
     """Which vendor adapters a fresh interpreter has imported after running `code`."""
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(
-            str(ROOT / p) for p in ("layers/common", "functions/callback", "local", "tests")
-        ),
+        "PYTHONPATH": os.pathsep.join((pythonpath(), str(ROOT / "tests"))),
         "TABLE_NAME": "media-callbacks",
         "CALLBACK_TOKEN": "t",
         "CALLBACK_TOKEN_SECRET": "",
@@ -101,8 +100,7 @@ def test_a_cold_start_freezes_what_it_built_and_leaves_the_collector_on(module: 
     start's objects and turns it back on (docs/PERFORMANCE.md)."""
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in (
-            "layers/common", "functions/callback", "functions/alerts", "functions/retry")),
+        "PYTHONPATH": pythonpath(),
         "TABLE_NAME": "media-callbacks", "CALLBACK_TOKEN": "t", "CALLBACK_TOKEN_SECRET": "",
         "ALERT_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:t",
         "INGEST_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/q",

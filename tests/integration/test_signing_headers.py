@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import pytest
 
-from conftest import load_app, scan
+from harness import load_app, scan
 from helpers import TOKEN, callback_event, event_bytes
 from inprocess.apigw import FakeLambdaContext
 from media_callbacks import retry

@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import pytest
 
-from conftest import TABLE, Invoke, load_app, scan
+from harness import TABLE, Invoke, load_app, scan
 from helpers import ROOT, TOKEN, callback_event, event_bytes
 from inprocess.apigw import proxy_event
 
@@ -156,7 +156,7 @@ def _parsed(app_module: ModuleType, event: dict[str, Any]) -> tuple[tuple[Any], 
     from media_callbacks.normalise import normalise
 
     data = json.loads(base64.b64decode(event["body"]))
-    result = normalise("umedia", "slice", data, app_module.config.thresholds)
+    result = normalise("umedia", "slice", data, app_module.root.get().config.thresholds)
     return (result,), {
         "body": json.dumps(data).encode(),
         "payload_sha256": canonical_sha256(data),

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conftest import TABLE, scan
+from harness import TABLE, scan
 from helpers import callback_event, event_bytes
 from inprocess.apigw import FakeLambdaContext
 from replay import main

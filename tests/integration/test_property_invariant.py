@@ -10,7 +10,6 @@ and with the table down, 202 and the body waits in the retry queue, byte for byt
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from collections import Counter
@@ -22,7 +21,7 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import TABLE, Invoke, _refuse
+from harness import TABLE, Invoke, function, refuse
 from helpers import EVENTS, callback_event
 from inprocess.apigw import proxy_event
 from inprocess.queue import QueueMapping
@@ -218,7 +217,7 @@ def test_with_the_table_down_any_body_is_queued_then_kept_when_it_is_back(
     @given(request=REQUESTS.filter(lambda r: len(r[1]) <= MAX_BODY))
     def run(request: tuple[str, bytes]) -> None:
         route, body = request
-        _, undo = _refuse(
+        _, undo = refuse(
             "dynamodb",
             ("UpdateItem", "PutItem"),
             "InternalServerError",
@@ -250,12 +249,10 @@ def test_with_the_table_down_any_body_is_queued_then_kept_when_it_is_back(
 
 def retry_mapping(aws: dict[str, Any]) -> QueueMapping:
     """IngestRetryFunction behind its SQS event source mapping."""
-    import retry_handler.app as retry_app
-
     return QueueMapping(
         sqs_client=aws["sqs"],
         queue_url=aws["retry_queue"],
-        handler=importlib.reload(retry_app).lambda_handler,
+        handler=function("IngestRetryFunction").lambda_handler,
         mapping=queue_mapping(),
     )
 

@@ -3,11 +3,19 @@ from validated settings in one place; tests pass their own pieces."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from media_callbacks import aws
 from media_callbacks.evidence import Collector, Fetcher
 from media_callbacks.fetch import fetch
-from media_callbacks.settings import Settings
+from media_callbacks.settings import Settings, load_settings
 from media_callbacks.storage import ResultsTable
+
+
+def settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """This function's settings from the environment (default: the process's), validated:
+    ConfigError names each variable that is missing or wrong."""
+    return load_settings(environ).require("evidence_bucket")
 
 
 def build(config: Settings, *, fetcher: Fetcher = fetch) -> Collector:

@@ -232,15 +232,10 @@ def test_outputs_give_a_url_per_route_and_never_the_token() -> None:
 
 def _emitted(emit: Any) -> set[tuple[str, tuple[str, ...]]]:
     """(metric name, dimension names) of the EMF lines `emit` prints."""
-    import os
-
-    os.environ["POWERTOOLS_METRICS_DISABLED"] = "false"
-    try:
-        out = io.StringIO()
-        with redirect_stdout(out):
-            emit()
-    finally:
-        os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, redirect_stdout(out):
+        patch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+        emit()
     found = set()
     for line in out.getvalue().splitlines():
         blob = json.loads(line)["_aws"]["CloudWatchMetrics"][0]

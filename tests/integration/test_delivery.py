@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from conftest import TABLE, Invoke, _refuse, scan
+from harness import TABLE, Invoke, function, refuse, scan
 from helpers import callback_event, event_bytes, event_json
 from inprocess.queue import QueueMapping
 from inprocess.template import max_receive_count, queue_mapping
@@ -19,13 +18,10 @@ from media_callbacks.retry import backoff_seconds, decode, encode
 @pytest.fixture
 def retries(app_module: ModuleType, aws: dict[str, Any]) -> QueueMapping:
     """IngestRetryFunction behind the SQS event source mapping, as in AWS."""
-    import retry_handler.app as retry_app
-
-    retry_app = importlib.reload(retry_app)
     return QueueMapping(
         sqs_client=aws["sqs"],
         queue_url=aws["retry_queue"],
-        handler=retry_app.lambda_handler,
+        handler=function("IngestRetryFunction").lambda_handler,
         mapping=queue_mapping(),
     )
 
@@ -74,7 +70,7 @@ def test_once_the_table_answers_the_queued_callback_is_stored_exactly_once(
 ) -> None:
     from inprocess.apigw import FakeLambdaContext
 
-    calls, undo = _refuse(
+    calls, undo = refuse(
         "dynamodb",
         ("UpdateItem", "PutItem"),
         "InternalServerError",
@@ -96,7 +92,7 @@ def test_once_the_table_answers_the_queued_callback_is_stored_exactly_once(
 def test_a_queued_callback_never_overwrites_a_newer_direct_one(
     app_module: ModuleType, invoke: Invoke, aws: dict[str, Any], retries: QueueMapping
 ) -> None:
-    _, undo = _refuse(
+    _, undo = refuse(
         "dynamodb", ("UpdateItem",), "ThrottlingException", app_module.root.get().store.client
     )
     older = event_json("umedia/transcode") | {"dest_video_url": "http://h/old.mp4"}
@@ -156,13 +152,8 @@ def test_only_one_alert_after_the_outage(
     arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"]
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn["QueueArn"],
                   Attributes={"RawMessageDelivery": "true"})  # fmt: skip
-    import os
-
-    os.environ["ALERT_TOPIC_ARN"] = topic
-    import alert_handler.app as alert_app
-
-    alert_app = importlib.reload(alert_app)
-    _, undo = _refuse(
+    alert_app = function("AlertFunction", {"ALERT_TOPIC_ARN": topic})
+    _, undo = refuse(
         "dynamodb",
         ("UpdateItem", "PutItem"),
         "InternalServerError",
@@ -185,7 +176,6 @@ def test_only_one_alert_after_the_outage(
     ).run_once()
     messages = sqs.receive_message(QueueUrl=inbox, MaxNumberOfMessages=10).get("Messages", [])
     assert len(messages) == 1
-    os.environ.pop("ALERT_TOPIC_ARN")
 
 
 def test_the_shipped_sqs_event_is_ingested_by_the_retry_function(
@@ -218,7 +208,7 @@ def test_a_body_that_is_not_the_base64_it_claims_is_rejected_alike_with_or_witho
     assert event["isBase64Encoded"] is True
     status, direct = invoke(event)
     assert (status, direct["status"]) == (400, "rejected")
-    _, undo = _refuse(
+    _, undo = refuse(
         "dynamodb",
         ("UpdateItem", "PutItem"),
         "InternalServerError",
