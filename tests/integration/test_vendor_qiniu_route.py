@@ -10,16 +10,9 @@ import boto3
 import pytest
 
 from harness import Invoke, load_app, scan
-from helpers import TOKEN, callback_event, event_bytes, event_json
+from helpers import TOKEN, callback_event, event_bytes
 from inprocess.apigw import FakeLambdaContext
-from media_callbacks.normalise import normalise
 from media_callbacks.signing import QBOX, QINIU, QINIU_OR_QBOX, SignedRequest
-from media_callbacks.thresholds import DEFAULT_THRESHOLDS
-
-
-def censor(name: str) -> Any:
-    return normalise("qiniu", "censor", event_json(f"qiniu/{name}"), DEFAULT_THRESHOLDS)
-
 
 DOMAIN = "abc123.execute-api.ap-southeast-1.amazonaws.com"
 

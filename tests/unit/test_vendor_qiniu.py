@@ -4,7 +4,6 @@ stored end to end through the handler, signed."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -128,17 +127,3 @@ def test_a_management_signature_vector_of_the_sdks() -> None:
     assert QINIU.digest(signed, "http://upload.qiniup.com", "sk") == (
         "eOaX4RziJPW9ywnJ02jshmEMfhI="
     )
-
-
-DOMAIN = "abc123.execute-api.ap-southeast-1.amazonaws.com"
-
-
-KEYS = {"access_key": "AK", "secret_key": "SK"}
-
-
-JSON = {"Content-Type": "application/json"}
-
-
-FORGED_PASS = json.dumps(
-    {"id": "any-task", "status": "FINISHED", "result": {"code": 200, "suggestion": "pass"}}
-).encode()
