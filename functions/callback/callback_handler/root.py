@@ -4,7 +4,7 @@ one place; tests pass their own pieces."""
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from media_callbacks.auth import TokenVerifier
+from media_callbacks.auth import Authenticator
 from media_callbacks.ingest import Ingestor
 from media_callbacks.retry import RetryQueue
 from media_callbacks.settings import Settings, load_settings
@@ -14,7 +14,7 @@ from media_callbacks.storage import ResultsTable
 class Services(NamedTuple):  # a dataclass costs ~1 ms of cold start
     config: Settings
     store: ResultsTable
-    verifier: TokenVerifier
+    verifier: Authenticator
     ingestor: Ingestor
     retry_queue: RetryQueue | None
 
@@ -31,13 +31,13 @@ def build(
     config: Settings,
     *,
     store: ResultsTable | None = None,
-    verifier: TokenVerifier | None = None,
+    verifier: Authenticator | None = None,
     retry_queue: RetryQueue | None = None,
 ) -> Services:
     store = store or ResultsTable(config.table_name, retention_days=config.retention_days)
     if retry_queue is None and config.ingest_queue_url:
         retry_queue = RetryQueue(config.ingest_queue_url)
-    verifier = verifier or TokenVerifier(
+    verifier = verifier or Authenticator(
         secret_id=config.callback_token_secret,
         static_token=config.callback_token,
         static_keys=config.callback_keys,

@@ -57,8 +57,9 @@ def parse_keys(text: str | None) -> CallbackKeys | None:
     return CallbackKeys(token=token or None, tokens=tokens, other=data)
 
 
-class TokenVerifier:
-    """Accepts the secret's AWSCURRENT and AWSPREVIOUS values, so rotation loses no callback.
+class Authenticator:
+    """Authenticates a callback by its vendor's scheme (the token or a signature) against the
+    secret: its AWSCURRENT and AWSPREVIOUS values, so rotation loses no callback.
 
     Each stage's value is cached for `max_age` seconds per container (absence of a previous
     version too); the previous one is only fetched when the current one did not match.
