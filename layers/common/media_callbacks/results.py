@@ -11,6 +11,9 @@ from media_callbacks.thresholds import Level, Suggestion
 
 Kind = Literal["transcode", "snapshot", "slice", "moderation", "event"]
 Status = Literal["succeeded", "failed"]
+# Who decided a moderation result: the vendor's machine, or the vendor's own human review (the
+# moderation specialists send both for one task: each is a new revision of its result).
+DecidedBy = Literal["machine", "vendor_review"]
 
 MAX_MESSAGE_CHARS = 2000  # the vendor's message in the normalised copy; the payload has it all
 MAX_FINDINGS = 100  # findings kept per result (the strongest); `finding_count` has them all
@@ -71,6 +74,7 @@ class CallbackResult(NamedTuple):
     event_time: str | None = None
     video_id: str | None = None
     moderation: Moderation | None = None
+    decided_by: DecidedBy = "machine"
 
     @classmethod
     def of(cls, fields: dict[str, Any]) -> Self:

@@ -125,16 +125,22 @@ class ResultsTable:
 
         One UpdateItem, no read: the condition refuses a duplicate (same payload hash), a
         failed result over a succeeded one, and a result that arrived before the stored one (a
-        request that waited in the retry queue, or a replay); on refusal the old item comes back
-        with the error and tells which. Otherwise every attribute is replaced and `revision` goes
-        up by one.
+        request that waited in the retry queue, or a replay) from the same decider; on refusal
+        the old item comes back with the error and tells which. Otherwise every attribute is
+        replaced and `revision` goes up by one. A result decided otherwise than the stored one
+        (a vendor's human review and its machine result, in either order) is never refused for
+        its arrival time: each is a new revision.
         """
         values = result_item(result, received_at, self.retention_days)
         values |= {"request_id": request_id, "payload_sha256": payload_sha256}
         update, names, expression = _update(fit_item(values, body))
-        names |= {"#sha": "payload_sha256", "#ra": "received_at"}
-        expression |= {":sha": {"S": payload_sha256}, ":ra": {"S": received_at}}
-        condition = "attribute_not_exists(pk) OR (#sha <> :sha AND #ra <= :ra"
+        names |= {"#sha": "payload_sha256", "#ra": "received_at", "#db": "decided_by"}
+        expression |= {
+            ":sha": {"S": payload_sha256},
+            ":ra": {"S": received_at},
+            ":db": {"S": result.decided_by},
+        }
+        condition = "attribute_not_exists(pk) OR (#sha <> :sha AND (#ra <= :ra OR #db <> :db)"
         if result.status == "failed":
             condition += " AND #status <> :succeeded"
             names["#status"] = "status"
@@ -329,6 +335,7 @@ def result_item(result: CallbackResult, received_at: str, retention_days: int) -
         "video_id": result.video_id,
         "result": result.result,
         "moderation": result.moderation.as_dict() if result.moderation else None,
+        "decided_by": result.decided_by,
         "flagged": result.flagged,
         "flagged_key": keys.FLAGGED if result.flagged else None,
         "source_key": source if indexable else None,
