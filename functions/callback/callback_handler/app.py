@@ -113,14 +113,16 @@ def _callback(vendor_id: str, kind: str | None) -> Response[Any]:
         headers=events.kept_headers(headers),
         query=events.text_pairs(raw.get("queryStringParameters") or {}, events.TOKEN_QUERY),
     )
-    return answer(services.ingestor.ingest(delivery, vendor, problem=body_problem), vendor)
+    outcome = services.ingestor.ingest(delivery, vendor, problem=body_problem)
+    return answer(outcome, vendor, kind)
 
 
 STATUS_CODES = {"stored": 200, "duplicate": 200, "ignored": 200, "queued": 202, "rejected": 400}
 
 
-def answer(outcome: Outcome, vendor: Adapter) -> Response[Any]:
-    """The contract's response for an outcome: its status code and exactly its body's keys."""
+def answer(outcome: Outcome, vendor: Adapter, route_kind: str | None = None) -> Response[Any]:
+    """The contract's response for an outcome: its status code and exactly its body's keys, and
+    in a 2xx answer what the sender reads there (its adapter says, by the route's kind)."""
     body: dict[str, Any] = {"status": outcome.status}
     if outcome.status == "rejected":
         body |= {"error": outcome.error, "rejection_id": outcome.rejection_id}
@@ -134,8 +136,8 @@ def answer(outcome: Outcome, vendor: Adapter) -> Response[Any]:
             "flagged": outcome.flagged,
         }
     status = STATUS_CODES[outcome.status]
-    if status < 300 and vendor.retcode_answer:
-        body |= {"RetCode": 0, "Message": outcome.status}
+    if status < 300:
+        body |= vendor.answer_keys(route_kind, outcome.status)
     return _json(status, body)
 
 

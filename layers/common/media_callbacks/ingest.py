@@ -2,7 +2,7 @@
 
 from typing import Any, Literal, NamedTuple, Protocol
 
-from media_callbacks.body import canonical_sha256, parse_json
+from media_callbacks.body import canonical_sha256
 from media_callbacks.delivery import Delivery
 from media_callbacks.errors import RejectedPayload
 from media_callbacks.normalise import known, normalise_with
@@ -97,7 +97,7 @@ class Ingestor:
         try:
             vendor = vendor or known(delivery.vendor)
             vendor.check_route(delivery.kind)
-            data = parse_json(delivery.body)
+            data = vendor.read(delivery.body)
             return data, normalise_with(vendor, delivery.kind, data, self.thresholds)
         except RejectedPayload:
             raise

@@ -8,6 +8,14 @@ verifier (media_callbacks.auth) reads the secret and asks the scheme.
 - QINIU: `Authorization: Qiniu AK:sign`, HMAC-SHA1 over method, path and query, host, content
   type, X-Qiniu-* headers and a body it covers; QBOX: the legacy `QBox AK:sign` (path and
   query, and a form body). QINIU_OR_QBOX accepts either.
+- ALIYUN_GREEN_CHECKSUM: form field `checksum` = SHA-256 or SM3 of uid + seed + `content`.
+- YIDUN_SIGNATURE: form field `signature` = MD5, SHA1, SHA256 or SM3 (by `signatureMethod`) of
+  the other fields sorted by name, name + value each, + secretKey; `secretId` must be ours.
+Form schemes check the fields as sent (URL-decoded, never re-serialised); their `signed_body`
+adds the fields a sender adds (scripts/send.py, tests, the bench).
+
+Senders that sign nothing (Shumei, Baidu's VCR) use the TOKEN: their callback URL is given per
+request, so it carries `?token=...`.
 
 Every signature scheme is checked against each URL the sender may have signed (the public base
 URLs and reconstructions of the query, below), in constant time.
@@ -16,11 +24,14 @@ URLs and reconstructions of the query, below), in constant time.
 import base64
 import hashlib
 import hmac
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from itertools import islice
 from typing import Any, NamedTuple, Protocol
 from urllib.parse import quote, quote_plus, urlsplit
+
+from media_callbacks.body import form_body, parse_form
+from media_callbacks.errors import RejectedPayload
 
 WINDOW_SECONDS = 300  # a timestamp further than this from now is refused (replay)
 
@@ -171,6 +182,10 @@ class Scheme(Protocol):
         """The headers the sender would add (scripts/send.py, the bench, tests)."""
         ...
 
+    def signed_body(self, body: bytes, key: Any) -> bytes:
+        """The body as the sender posts it signed: a form scheme adds its fields, others none."""
+        ...
+
 
 class Signature:
     """What every signature scheme shares: its key is the vendor's section of the secret, and
@@ -183,6 +198,12 @@ class Signature:
 
     def presented(self, request: SignedRequest) -> bool:
         return True
+
+    def sign(self, url: str, body: bytes, key: Any, now: float) -> dict[str, str]:
+        return {}
+
+    def signed_body(self, body: bytes, key: Any) -> bytes:
+        return body
 
 
 class Token:
@@ -204,6 +225,9 @@ class Token:
 
     def sign(self, url: str, body: bytes, key: Any, now: float) -> dict[str, str]:
         return {"X-Callback-Token": str(key or "")}
+
+    def signed_body(self, body: bytes, key: Any) -> bytes:
+        return body
 
 
 class XVod(Signature):
@@ -344,8 +368,118 @@ def _hmac_sha1(secret_key: str, data: bytes) -> str:
     return base64.urlsafe_b64encode(digest).decode()
 
 
+# --- digests a sender chooses, and form schemes ---------------------------------------------
+
+SM3_IN_OPENSSL = "sm3" in hashlib.algorithms_available
+
+
+def sm3_hex(data: bytes) -> str:
+    """SM3 (GB/T 32905) in lower-case hex: from the runtime's OpenSSL through hashlib when it
+    has SM3 (this project's python3.13 does), else gmssl's pure-Python SM3, imported only then
+    (docs/VENDORS.md)."""
+    if SM3_IN_OPENSSL:
+        return hashlib.new("sm3", data).hexdigest()
+    from gmssl import func, sm3  # only where OpenSSL lacks SM3
+
+    return str(sm3.sm3_hash(func.bytes_to_list(data)))
+
+
+def _hashlib_hex(name: str) -> Callable[[bytes], str]:
+    return lambda data: hashlib.new(name, data, usedforsecurity=False).hexdigest()
+
+
+# `signatureMethod` (case-insensitive) -> lower-case hex digest
+DIGESTS: dict[str, Callable[[bytes], str]] = {
+    "MD5": _hashlib_hex("md5"),
+    "SHA1": _hashlib_hex("sha1"),
+    "SHA256": _hashlib_hex("sha256"),
+    "SM3": sm3_hex,
+}
+
+
+def hex_digest(method: str, data: bytes) -> str | None:
+    """The digest a sender names (MD5, SHA1, SHA256, SM3, any case); None for another name."""
+    digest = DIGESTS.get(method.strip().upper())
+    return digest(data) if digest is not None else None
+
+
+def form_fields(body: bytes) -> dict[str, str] | None:
+    """A form body's fields as sent (URL-decoded); None when it is no form a sender signs."""
+    try:
+        return parse_form(body)
+    except RejectedPayload:
+        return None
+
+
+def text_keys(section: Any, name: str) -> list[str]:
+    """A key that may hold one text value or a list of them (several seeds)."""
+    value = section.get(name) if isinstance(section, dict) else None
+    values = value if isinstance(value, list) else [value]
+    return [v for v in values if isinstance(v, str) and v]
+
+
+class AliyunGreenChecksum(Signature):
+    """`checksum` = lower_hex(SHA-256 or SM3 of uid + seed + content), `content` as sent; the
+    section holds `uid` and `seed` (a seed, or a list of them: the scan request's and the
+    console's notification scheme's may differ). The console's algorithm is not in the body:
+    either digest is accepted."""
+
+    def configured(self, key: Any) -> bool:
+        return text_key(key, "uid") is not None and bool(text_keys(key, "seed"))
+
+    def valid(self, request: SignedRequest, key: Any, now: float) -> bool:
+        fields, uid = form_fields(request.body), text_key(key, "uid")
+        if fields is None or uid is None or "content" not in fields:
+            return False
+        presented = fields.get("checksum", "").strip().lower()
+        for seed in text_keys(key, "seed"):
+            data = (uid + seed + fields["content"]).encode()
+            if same(_hashlib_hex("sha256")(data), presented) or same(sm3_hex(data), presented):
+                return True
+        return False
+
+    def signed_body(self, body: bytes, key: Any) -> bytes:
+        fields = form_fields(body) or {}
+        seeds, content = text_keys(key, "seed"), fields.get("content", "")
+        data = ((text_key(key, "uid") or "") + (seeds[0] if seeds else "") + content).encode()
+        return form_body({"checksum": _hashlib_hex("sha256")(data), "content": content})
+
+
+class YidunSignature(Signature):
+    """`signature` = lower_hex(H(name1 + value1 + name2 + value2 ... + secretKey)) over every
+    other form field sorted by name, H by `signatureMethod` (MD5 when absent), and `secretId`
+    equal to ours; the section holds `secret_id` and `secret_key`. No timestamp: Yidun sends
+    none (duplicates are caught by the payload's hash)."""
+
+    def configured(self, key: Any) -> bool:
+        return text_key(key, "secret_id") is not None and text_key(key, "secret_key") is not None
+
+    def valid(self, request: SignedRequest, key: Any, now: float) -> bool:
+        fields, secret_key = form_fields(request.body), text_key(key, "secret_key")
+        if fields is None or secret_key is None or "signature" not in fields:
+            return False
+        presented = fields.pop("signature").strip().lower()
+        if not same(text_key(key, "secret_id") or "", fields.get("secretId")):
+            return False
+        expected = self.signature_of(fields, secret_key)
+        return expected is not None and same(expected, presented)
+
+    @staticmethod
+    def signature_of(fields: dict[str, str], secret_key: str) -> str | None:
+        text = "".join(name + fields[name] for name in sorted(fields)) + secret_key
+        return hex_digest(fields.get("signatureMethod") or "MD5", text.encode())
+
+    def signed_body(self, body: bytes, key: Any) -> bytes:
+        fields = {**(form_fields(body) or {}), "secretId": text_key(key, "secret_id") or ""}
+        fields.pop("signature", None)
+        signature = self.signature_of(fields, text_key(key, "secret_key") or "") or ""
+        return form_body({**fields, "signature": signature})
+
+
 TOKEN: Scheme = Token()
 XVOD_URL = XVod("auth_key", over_body=False)
 XVOD_BODY = XVod("private_key", over_body=True)
 QINIU, QBOX = Qiniu(), QBox()
 QINIU_OR_QBOX = Either(QINIU, QBOX)
+ALIYUN_GREEN_CHECKSUM = AliyunGreenChecksum()
+YIDUN_SIGNATURE = YidunSignature()

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any, NamedTuple
 
+from media_callbacks.body import form_body, form_json, parse_json
 from media_callbacks.errors import RejectedPayload
 from media_callbacks.results import Parsed
 from media_callbacks.signing import TOKEN, Scheme
@@ -43,13 +44,32 @@ class Adapter(NamedTuple):  # a dataclass costs ~1 ms of cold start
     auth: Scheme = TOKEN  # a scheme of media_callbacks.signing; the token is the fallback
     route_kinds: tuple[str, ...] = ()  # kinds of POST /callbacks/<id>/{kind}; () = no such route
     bare_route: bool = True  # POST /callbacks/<id>
-    retcode_answer: bool = False  # UCloud reads {"RetCode": 0, "Message": ...} in a 2xx answer
+    # Keys added to a 2xx answer, by the route's kind and the outcome's status (UCloud reads
+    # {"RetCode": 0, "Message": ...}, Yidun {"code": 200, "msg": "ok"}); None: the contract's.
+    answer: Callable[[str | None, str], dict[str, Any]] | None = None
+    # A sender that posts a form (application/x-www-form-urlencoded) with its JSON inside one
+    # field names that field: the field's JSON is the payload parsed, the raw body is stored.
+    form_field: str | None = None
 
     @property
     def paths(self) -> tuple[str, ...]:
         """The API resource paths of this vendor's routes."""
         kinds = (f"/callbacks/{self.id}/{{kind}}",) if self.route_kinds else ()
         return kinds + ((f"/callbacks/{self.id}",) if self.bare_route else ())
+
+    def read(self, body: bytes) -> Any:
+        """The payload in the body: its JSON, or the JSON inside the form field (RejectedPayload
+        naming what is wrong)."""
+        return form_json(body, self.form_field) if self.form_field else parse_json(body)
+
+    def body_of(self, payload: bytes) -> bytes:
+        """The body this sender posts for a JSON payload (before its scheme signs it): the
+        JSON itself, or a form with the JSON in its field (tests, `make send`, the bench)."""
+        return form_body({self.form_field: payload.decode()}) if self.form_field else payload
+
+    def answer_keys(self, kind: str | None, status: str) -> dict[str, Any]:
+        """What this sender reads in a 2xx answer, besides the contract's keys."""
+        return self.answer(kind, status) if self.answer is not None else {}
 
     def check_route(self, kind: str | None) -> None:
         """The route's kind, checked before the body is read."""

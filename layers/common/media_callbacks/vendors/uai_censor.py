@@ -127,4 +127,9 @@ def parse_payload(kind: str | None, data: dict[str, Any]) -> Parsed:
     )
 
 
-ADAPTER = Adapter("uai-censor", "UAI-Censor", parse_payload, retcode_answer=True)
+def retcode(kind: str | None, status: str) -> dict[str, Any]:
+    """UCloud reads a JSON answer of this shape."""
+    return {"RetCode": 0, "Message": status}
+
+
+ADAPTER = Adapter("uai-censor", "UAI-Censor", parse_payload, answer=retcode)
