@@ -97,6 +97,7 @@ def stack_callback(event: dict[str, Any]) -> object:
     """
     import gc
     import uuid
+    from urllib.parse import parse_qsl
 
     import_libraries()
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -119,7 +120,10 @@ def stack_callback(event: dict[str, Any]) -> object:
 
     def store() -> dict[str, str]:
         secrets.get_secret_value(SecretId=os.environ["CALLBACK_TOKEN_SECRET"])
-        Payload.model_validate_json(app.current_event.decoded_body)
+        body = app.current_event.decoded_body
+        if not body.lstrip().startswith("{"):  # a form sender: the JSON is its longest field
+            body = max(dict(parse_qsl(body)).values(), key=len)
+        Payload.model_validate_json(body)
         update["Key"]["pk"] = {"S": f"STACK#{uuid.uuid4().hex}"}
         dynamodb.update_item(**update)
         logger.info("stored")

@@ -4,8 +4,13 @@ URL, and print the answer: a way to try signing before turning it on in the vend
     make send VENDOR=alibaba EVENT=ai-media-audit-complete
     make send VENDOR=qiniu KIND=censor EVENT=censor
     make send VENDOR=volcengine EVENT=workflow-complete URL="$VOLCENGINE_CALLBACK_URL"
+    make send VENDOR=yidun EVENT=machine-porn
 
-EVENT names a file of events/<VENDOR>/. URL defaults to the route of the local stack `make run`
+EVENT names a file of events/<VENDOR>/. A sender that posts a form (Aliyun Green, Yidun) gets
+the file's JSON, written compactly, in its form field, and the form signed as the vendor signs
+it (its `checksum` or `signature` field).
+
+URL defaults to the route of the local stack `make run`
 deployed (its `ready` URL, then /callbacks/<VENDOR>[/<KIND>]). The keys come from CALLBACK_KEYS,
 the callback secret's JSON form (`{"alibaba": {"auth_key": "..."}}`); with none for the vendor,
 or for a vendor that does not sign, the callback carries TOKEN (default `local-dev-token`).
@@ -24,16 +29,31 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+FORM = "application/x-www-form-urlencoded"
 
 
-def headers_for(vendor: str, url: str, body: bytes, keys: dict[str, object]) -> dict[str, str]:
-    """The vendor's signature headers when CALLBACK_KEYS holds its key, else none."""
+def signed(
+    vendor: str, url: str, payload: bytes, keys: dict[str, object]
+) -> tuple[bytes, dict[str, str]] | None:
+    """The body as the vendor posts it, signed, and its signature headers, when CALLBACK_KEYS
+    holds the vendor's key; None otherwise (the token then)."""
     from media_callbacks.vendors import VENDORS
 
     scheme, section = VENDORS[vendor].auth, keys.get(vendor)
     if not scheme.signature or not scheme.configured(section):
-        return {}
-    return scheme.sign(url, body, section, time.time())
+        return None
+    body = scheme.signed_body(VENDORS[vendor].body_of(payload), section)
+    return body, scheme.sign(url, body, section, time.time())
+
+
+def payload_of(vendor: str, path: Path) -> bytes:
+    """The file's bytes; for a form sender, its JSON written compactly (as senders write it)."""
+    from media_callbacks.vendors import VENDORS
+
+    if not VENDORS[vendor].form_field:
+        return path.read_bytes()
+    data = json.loads(path.read_bytes())
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def with_token(url: str, token: str) -> str:
@@ -74,16 +94,18 @@ def main(vendor: str, event: str, url: str | None, kind: str | None = None) -> i
     if not path.is_file():
         names = ", ".join(sorted(p.stem for p in path.parent.glob("*.json")))
         raise SystemExit(f"EVENT: no events/{vendor}/{event}.json; one of {names}")
-    body = path.read_bytes()
+    payload = payload_of(vendor, path)
     route = f"/callbacks/{vendor}" + (f"/{kind}" if kind else "")
     url = url or local_api() + route
     keys = json.loads(os.environ.get("CALLBACK_KEYS") or "{}")
-    headers = headers_for(vendor, url, body, keys)
-    if not headers:
+    found = signed(vendor, url, payload, keys)
+    body, headers = found or (VENDORS[vendor].body_of(payload), {})
+    if found is None:
         url = with_token(url, os.environ.get("TOKEN") or "local-dev-token")
-    signed = "signed" if headers else "with the token"
-    print(f"POST {urlsplit(url)._replace(query='').geturl()} ({signed}, {len(body)} bytes)")
-    status, answer = send(url, body, {"Content-Type": "application/json", **headers})
+    how = "signed" if found else "with the token"
+    print(f"POST {urlsplit(url)._replace(query='').geturl()} ({how}, {len(body)} bytes)")
+    content_type = FORM if VENDORS[vendor].form_field else "application/json"
+    status, answer = send(url, body, {"Content-Type": content_type, **headers})
     print(f"{status} {answer}")
     return 0 if status < 400 else 1
 

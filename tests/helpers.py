@@ -18,6 +18,23 @@ def event_bytes(name: str) -> bytes:
     return (EVENTS / f"{name}.json").read_bytes()
 
 
+def sent_body(name: str) -> bytes:
+    """The body a vendor posts for events/<vendor>/<event>.json (`name` = "<vendor>/<event>"):
+    the file's bytes, or, for a sender that posts a form, a form with the file's JSON written
+    compactly in its field (as the sheets' worked signature examples have it); not yet signed."""
+    from media_callbacks.vendors import VENDORS
+
+    vendor = VENDORS[name.split("/", maxsplit=1)[0]]
+    if not vendor.form_field:
+        return event_bytes(name)
+    return vendor.body_of(compact(event_json(name)).encode())
+
+
+def compact(data: Any) -> str:
+    """JSON as senders write it inside a form field: no spaces, UTF-8 as is."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
 def event_json(name: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(event_bytes(name))
     return data

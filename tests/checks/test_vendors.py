@@ -15,7 +15,14 @@ from helpers import ROOT
 from import_roots import pythonpath
 from inprocess.apigw import resources
 from inprocess.template import load_template
-from media_callbacks.signing import QINIU_OR_QBOX, TOKEN, XVOD_BODY, XVOD_URL
+from media_callbacks.signing import (
+    ALIYUN_GREEN_CHECKSUM,
+    QINIU_OR_QBOX,
+    TOKEN,
+    XVOD_BODY,
+    XVOD_URL,
+    YIDUN_SIGNATURE,
+)
 from media_callbacks.vendors import VENDORS
 
 TEMPLATE = load_template()
@@ -88,7 +95,13 @@ def test_every_adapter_declares_its_id_and_its_scheme() -> None:
     """Each adapter module's ADAPTER is the vendor it is registered as, with its scheme."""
     assert [VENDORS[vendor_id].id for vendor_id in VENDORS] == list(VENDORS)
     schemes = {vendor_id: VENDORS[vendor_id].auth for vendor_id in VENDORS}
-    signed = {"alibaba": XVOD_URL, "volcengine": XVOD_BODY, "qiniu": QINIU_OR_QBOX}
+    signed = {
+        "alibaba": XVOD_URL,
+        "volcengine": XVOD_BODY,
+        "qiniu": QINIU_OR_QBOX,
+        "aliyun-green": ALIYUN_GREEN_CHECKSUM,
+        "yidun": YIDUN_SIGNATURE,
+    }
     assert schemes == {vendor_id: signed.get(vendor_id, TOKEN) for vendor_id in VENDORS}
 
 

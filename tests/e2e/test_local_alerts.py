@@ -11,7 +11,7 @@ import pytest
 
 from helpers import event_bytes
 
-from .conftest import LocalRun
+from .conftest import LocalRun, unique
 
 pytestmark = pytest.mark.e2e
 
@@ -110,3 +110,22 @@ def test_a_tencent_review_block_alerts_end_to_end(local_run: LocalRun) -> None:
         ["porn"],
     )
     assert alert["video_id"] == "5285890812345678901"
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "suggestion", "categories"),
+    [("aliyun-green/scan-porn", "/callbacks/aliyun-green", "block", ["porn", "sexy"]),
+     ("yidun/machine-porn", "/callbacks/yidun", "block", ["porn"]),
+     ("shumei/machine-reject", "/callbacks/shumei", "block", ["porn"]),
+     ("shumei/review-reject", "/callbacks/shumei/review", "review", ["others"])],
+)  # fmt: skip
+def test_a_moderation_specialists_flagged_result_alerts_end_to_end(
+    local_run: LocalRun, name: str, path: str, suggestion: str, categories: list[str]
+) -> None:
+    task_id, body = unique(name)
+    assert local_run.post(path, body)[1]["flagged"] is True
+    [message] = alerts_until_marker(local_run)[task_id]
+    alert = json.loads(message["Body"])
+    assert (alert["vendor"], alert["suggestion"]) == (name.partition("/")[0], suggestion)
+    assert alert["categories"] == categories
+    assert alert["findings"][0]["image_url"]  # each of these senders gives its frames' URLs

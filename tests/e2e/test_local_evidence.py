@@ -4,11 +4,10 @@ opens loopback to the fetcher: samconfig.toml's `local` environment, EvidenceAll
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -16,7 +15,7 @@ import pytest
 
 from helpers import event_json
 
-from .conftest import LocalRun
+from .conftest import LocalRun, unique
 
 pytestmark = pytest.mark.e2e
 
@@ -43,17 +42,50 @@ def frames() -> Iterator[str]:
     httpd.shutdown()
 
 
-def test_a_flagged_callbacks_frames_are_kept_in_the_bucket(
-    local_run: LocalRun, frames: str
-) -> None:
-    task_id = f"evidence-{uuid.uuid4().hex[:8]}"
-    payload = event_json("umedia/moderation")
-    payload["task_id"] = task_id
+def umedia_frames(payload: dict[str, Any], frames: str) -> None:
     for n, image in enumerate(payload["invalid_image_list"]):
         image["name"] = f"{frames}/frame-{n}.jpg"
-    status, _ = local_run.post("/callbacks/umedia/moderation", json.dumps(payload).encode())
+
+
+def aliyun_green_frames(payload: dict[str, Any], frames: str) -> None:
+    for n, frame in enumerate(payload["results"][0]["frames"]):
+        frame["url"] = f"{frames}/frame-{n}.jpg?Expires=4102444800&Signature=abc"  # not expired
+
+
+def yidun_frames(payload: dict[str, Any], frames: str) -> None:
+    picture = payload["antispam"]["pictures"][0]
+    payload["antispam"]["pictures"] = [
+        {**picture, "url": f"{frames}/frame-{n}.jpg"} for n in (0, 1)
+    ]
+
+
+def shumei_frames(payload: dict[str, Any], frames: str) -> None:
+    frame = payload["frameDetail"][0]
+    payload["frameDetail"] = [{**frame, "imgUrl": f"{frames}/frame-{n}.jpg"} for n in (0, 1)]
+
+
+@pytest.mark.parametrize(
+    ("vendor", "name", "path", "with_frames"),
+    [("umedia", "umedia/moderation", "/callbacks/umedia/moderation", umedia_frames),
+     ("aliyun-green", "aliyun-green/scan-porn", "/callbacks/aliyun-green", aliyun_green_frames),
+     ("yidun", "yidun/machine-porn", "/callbacks/yidun", yidun_frames),
+     ("shumei", "shumei/machine-reject", "/callbacks/shumei", shumei_frames)],
+)  # fmt: skip
+def test_a_flagged_callbacks_frames_are_kept_in_the_bucket(
+    local_run: LocalRun,
+    frames: str,
+    vendor: str,
+    name: str,
+    path: str,
+    with_frames: Callable[[dict[str, Any], str], None],
+) -> None:
+    task_id = f"evidence-{uuid.uuid4().hex[:8]}"
+    payload = event_json(name)
+    with_frames(payload, frames)
+    _, body = unique(name, task_id, payload)
+    status, _ = local_run.post(path, body)
     assert status == 200
-    s3, prefix = local_run.client("s3"), f"evidence/umedia/{task_id}/1/"
+    s3, prefix = local_run.client("s3"), f"evidence/{vendor}/{task_id}/1/"
     bucket = local_run.outputs["EvidenceBucketName"]
     deadline, keys = time.monotonic() + 30, list[str]()
     while len(keys) < 2 and time.monotonic() < deadline:
@@ -65,7 +97,7 @@ def test_a_flagged_callbacks_frames_are_kept_in_the_bucket(
     assert body == FRAME
     deadline, result = time.monotonic() + 10, {}
     while "evidence" not in result and time.monotonic() < deadline:
-        result = local_run.signed_get(f"/tasks/umedia/{task_id}")[1]["results"][0]
+        result = local_run.signed_get(f"/tasks/{vendor}/{task_id}")[1]["results"][0]
         time.sleep(0.2)
     assert [o["key"] for o in result["evidence"]] == keys
     assert result["evidence_prefix"] == f"s3://{bucket}/{prefix}"

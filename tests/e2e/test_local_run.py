@@ -13,18 +13,11 @@ import pytest
 from helpers import event_bytes
 from media_callbacks.items import from_dynamodb
 from media_callbacks.keys import result_key
+from media_callbacks.vendors import VENDORS
 
-from .conftest import TOKEN, LocalRun
+from .conftest import TOKEN, LocalRun, unique
 
 pytestmark = pytest.mark.e2e
-
-
-def unique(name: str) -> tuple[str, bytes]:
-    """The events/ payload under a fresh task id, so tests sharing the server do not meet."""
-    data = json.loads(event_bytes(name))
-    task_id = f"e2e-{uuid.uuid4().hex[:12]}"
-    data["taskId" if "eventType" in data else "task_id"] = task_id
-    return task_id, json.dumps(data).encode()
 
 
 def get_item(
@@ -51,6 +44,30 @@ def get_item(
         ("/callbacks/ctyun", "ctyun/other-event", "ctyun", "event", False),
         ("/callbacks/ctyun", "ctyun/transcode-complete", "ctyun", "transcode", False),
         ("/callbacks/ctyun", "ctyun/snapshot-complete", "ctyun", "snapshot", False),
+        ("/callbacks/aliyun-green", "aliyun-green/scan-porn", "aliyun-green", "moderation", True),
+        ("/callbacks/aliyun-green", "aliyun-green/scan-sloppy", "aliyun-green", "moderation", True),
+        (
+            "/callbacks/aliyun-green",
+            "aliyun-green/scan-failed",
+            "aliyun-green",
+            "moderation",
+            False,
+        ),
+        (
+            "/callbacks/aliyun-green",
+            "aliyun-green/review-own-block",
+            "aliyun-green",
+            "moderation",
+            True,
+        ),
+        ("/callbacks/yidun", "yidun/machine-porn", "yidun", "moderation", True),
+        ("/callbacks/yidun", "yidun/machine-sloppy", "yidun", "moderation", True),
+        ("/callbacks/yidun", "yidun/failed", "yidun", "moderation", False),
+        ("/callbacks/yidun", "yidun/review-block-no-pictures", "yidun", "moderation", True),
+        ("/callbacks/shumei", "shumei/machine-reject", "shumei", "moderation", True),
+        ("/callbacks/shumei", "shumei/machine-sloppy", "shumei", "moderation", True),
+        ("/callbacks/shumei", "shumei/failed", "shumei", "moderation", False),
+        ("/callbacks/shumei/review", "shumei/review-reject", "shumei", "moderation", True),
     ],
 )
 def test_each_route_stores_the_callback(
@@ -65,6 +82,9 @@ def test_each_route_stores_the_callback(
         "kind": kind,
         "task_id": task_id,
         "flagged": flagged,
+        **VENDORS[vendor].answer_keys(
+            path.split("/")[3] if path.count("/") > 2 else None, "stored"
+        ),
     }
     event_type = json.loads(body).get("eventType") if kind == "event" else None
     item = get_item(local_run, vendor, task_id, kind, event_type)
@@ -72,6 +92,34 @@ def test_each_route_stores_the_callback(
     assert item["flagged"] is flagged
     assert TOKEN not in json.dumps(item)
     assert local_run.post(path, body)[1]["status"] == "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("machine", "review", "path"),
+    [("aliyun-green/scan-porn", "aliyun-green/review-human-pass", "/callbacks/aliyun-green"),
+     ("yidun/machine-porn", "yidun/review-pass", "/callbacks/yidun"),
+     ("shumei/machine-reject", "shumei/review-pass", "/callbacks/shumei")],
+)  # fmt: skip
+def test_a_vendor_review_clears_its_flagged_machine_result_in_either_order(
+    local_run: LocalRun, machine: str, review: str, path: str
+) -> None:
+    """The machine result, then the vendor's human review that passes it: two revisions, the
+    second decided by the vendor's review and no longer flagged, as GET /tasks shows; and a
+    review before its machine result is stored too, never ignored."""
+    vendor = machine.partition("/")[0]
+    review_path = path + ("/review" if vendor == "shumei" else "")
+    for order in ((machine, review), (review, machine)):
+        task_id = f"e2e-{uuid.uuid4().hex[:12]}"
+        for name in order:
+            body = unique(name, task_id)[1]
+            route = review_path if name == review else path
+            status, answer = local_run.post(route, body)
+            assert (status, answer["status"]) == (200, "stored"), answer
+        status, listing = local_run.signed_get(f"/tasks/{vendor}/{task_id}")
+        [current] = listing["results"]
+        decided = "vendor_review" if order[-1] == review else "machine"
+        assert (current["revision"], current["decided_by"]) == (2, decided)
+        assert current["flagged"] is (decided == "machine")
 
 
 def test_failed_after_succeeded_is_ignored(local_run: LocalRun) -> None:

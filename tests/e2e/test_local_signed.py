@@ -23,6 +23,8 @@ KEYS = {
     "alibaba": {"auth_key": "alibabaKey123"},
     "volcengine": {"private_key": "volcKey456"},
     "qiniu": {"access_key": "qiniuAK", "secret_key": "qiniuSK"},
+    "aliyun-green": {"uid": "1234567890123456", "seed": "demoSeed_2026"},
+    "yidun": {"secret_id": "yidunId", "secret_key": "yidunKey789"},
 }
 
 
@@ -54,6 +56,10 @@ def send(run: LocalRun, vendor: str, event: str, keys: Mapping[str, Any]) -> tup
         ("alibaba", "ai-media-audit-complete"),
         ("volcengine", "workflow-complete"),
         ("qiniu", "censor"),
+        ("aliyun-green", "scan-porn"),
+        ("aliyun-green", "review-human-pass"),
+        ("yidun", "machine-porn"),
+        ("yidun", "review-pass"),
     ],
 )
 def test_make_send_signs_like_the_vendor_and_the_local_run_stores_it(
@@ -72,3 +78,18 @@ def test_with_the_key_set_a_token_alone_or_a_wrong_key_is_refused(signed_run: Lo
     wrong = {"alibaba": {"auth_key": "notTheKey"}}
     code, printed = send(signed_run, "alibaba", "ai-media-audit-pass", wrong)
     assert (code, "401" in printed) == (1, True)
+
+
+@pytest.mark.parametrize(
+    ("vendor", "wrong"),
+    [("aliyun-green", {"uid": "1234567890123456", "seed": "notTheSeed"}),
+     ("yidun", {"secret_id": "yidunId", "secret_key": "notTheKey"})],
+)  # fmt: skip
+def test_a_form_signed_with_a_wrong_key_or_a_token_alone_is_refused(
+    signed_run: LocalRun, vendor: str, wrong: dict[str, str]
+) -> None:
+    event = "scan-pass" if vendor == "aliyun-green" else "machine-pass"
+    code, printed = send(signed_run, vendor, event, {vendor: wrong})
+    assert (code, "(signed," in printed, "401" in printed) == (1, True, True)
+    code, printed = send(signed_run, vendor, event, {})
+    assert (code, "with the token" in printed, "401" in printed) == (1, True, True)

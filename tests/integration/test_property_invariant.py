@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, quote_from_bytes
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -136,7 +136,29 @@ def vendor_shaped(draw: st.DrawFn) -> tuple[str, bytes]:
     fragment = draw(st.one_of(JSON_TEXT, DEEP))
     text = json.dumps(fixture).replace(json.dumps(PLACEHOLDER), fragment)
     prefix = draw(st.sampled_from([b"", b"\xef\xbb\xbf", b" \n"]))
-    return route, prefix + text.encode("utf-8", "surrogatepass")
+    body = prefix + text.encode("utf-8", "surrogatepass")
+    return route, VENDORS[route.split("/")[2]].body_of(body)  # a form sender: in its field
+
+
+FORM_ROUTES = [f"/callbacks/{v.id}" for v in VENDORS.values() if v.form_field]
+FORM_VALUES = st.one_of(
+    st.binary(max_size=40).map(lambda b: quote_from_bytes(b, safe="")),
+    st.binary(max_size=40).map(lambda b: b.decode("latin-1")),  # raw, unescaped
+    JSON_TEXT.map(lambda t: quote(t.encode("utf-8", "surrogatepass"), safe="")),
+    st.sampled_from(["", "=", "%", "%zz", "%ED%A0%80", "+", "&&"]),
+)
+
+
+@st.composite
+def hostile_form(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A form body as a sloppy or hostile sender writes it: any fields (the JSON one among them
+    or not, twice or not), values escaped or raw, any bytes once decoded."""
+    route = draw(st.sampled_from(FORM_ROUTES))
+    names = [VENDORS[route.split("/")[2]].form_field or "", "checksum", "signature", "secretId"]
+    name = st.one_of(st.sampled_from(names), FORM_VALUES)
+    pairs = draw(st.lists(st.tuples(name, FORM_VALUES), max_size=5))
+    text = "&".join(f"{k}={v}" for k, v in pairs)
+    return route, text.encode("utf-8", "surrogatepass")
 
 
 def _padded(n: int) -> bytes:
@@ -146,6 +168,7 @@ def _padded(n: int) -> bytes:
 ANY_ROUTE = st.sampled_from(ROUTES)
 REQUESTS = st.one_of(
     vendor_shaped(),
+    hostile_form(),
     st.tuples(ANY_ROUTE, st.binary(max_size=3000)),
     st.tuples(ANY_ROUTE, JSON_TEXT.map(str.encode)),
     st.tuples(ANY_ROUTE, DEEP.map(str.encode)),

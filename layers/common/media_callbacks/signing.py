@@ -376,7 +376,7 @@ SM3_IN_OPENSSL = "sm3" in hashlib.algorithms_available
 def sm3_hex(data: bytes) -> str:
     """SM3 (GB/T 32905) in lower-case hex: from the runtime's OpenSSL through hashlib when it
     has SM3 (this project's python3.13 does), else gmssl's pure-Python SM3, imported only then
-    (docs/VENDORS.md)."""
+    (docs/DEPLOY.md, form-signed callbacks)."""
     if SM3_IN_OPENSSL:
         return hashlib.new("sm3", data).hexdigest()
     from gmssl import func, sm3  # only where OpenSSL lacks SM3
