@@ -64,6 +64,7 @@ def finding(raw: RawFinding, thresholds: dict[str, Level]) -> Finding:
         image_url=raw.image_url,
         vendor_review=raw.vendor_review,
         suggestion=suggestion,
+        time=raw.time,
     )
 
 

@@ -28,6 +28,7 @@ class Finding(NamedTuple):
     image_url: str | None
     suggestion: Suggestion
     vendor_review: bool | None = None
+    time: float | None = None  # seconds into the video, where the vendor says
 
 
 class RawFinding(NamedTuple):
@@ -38,6 +39,7 @@ class RawFinding(NamedTuple):
     score: float | None
     image_url: str | None
     vendor_review: bool | None = None
+    time: float | None = None  # seconds into the video (a frame's time; some give no URL)
 
 
 class Moderation(NamedTuple):
