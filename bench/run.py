@@ -163,7 +163,8 @@ class Cold:
 
 Task = tuple[str, str, Callable[[], dict[str, Any]], list[Path]]  # name, what, event, path
 
-# One cold callback per vendor: (route, fixture, where its task id is)
+# One cold callback per sender (a vendor's route; the vendor id is the route's third segment):
+# (route, fixture, where its task id is)
 VENDOR_CALLBACKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "umedia": ("/callbacks/umedia/transcode", "umedia/transcode", ("task_id",)),
     "ctyun": ("/callbacks/ctyun", "ctyun/ai-content-review", ("taskId",)),
@@ -180,6 +181,23 @@ VENDOR_CALLBACKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "aliyun-green": ("/callbacks/aliyun-green", "aliyun-green/scan-porn", ("taskId",)),
     "yidun": ("/callbacks/yidun", "yidun/machine-porn", ("antispam", "taskId")),
     "shumei": ("/callbacks/shumei", "shumei/machine-reject", ("requestId",)),
+    "huawei-vod": (
+        "/callbacks/huawei-vod",
+        "huawei-vod/review-complete",
+        ("review_info", "asset_id"),
+    ),
+    "huawei-moderation": (
+        "/callbacks/huawei-moderation",
+        "huawei-moderation/job-succeeded",
+        ("job_id",),
+    ),
+    "baidu": (
+        "/callbacks/baidu",
+        "baidu/regulation-complete",
+        ("mediaRegulationCompleteEvent", "taskId"),
+    ),
+    # unsigned by the vendor (the token) although the secret holds Baidu's key
+    "baidu-vcr": ("/callbacks/baidu/vcr", "baidu/vcr-object-body", ("messageBody", "source")),
 }
 SIGNING_KEYS = {
     "alibaba": {"auth_key": "benchAuthKey"},
@@ -187,13 +205,23 @@ SIGNING_KEYS = {
     "qiniu": {"access_key": "benchAK", "secret_key": "benchSK"},
     "aliyun-green": {"uid": "1234567890123456", "seed": "benchSeed"},
     "yidun": {"secret_id": "benchSecretId", "secret_key": "benchSecretKey"},
+    "huawei-vod": {"key": "benchKey"},
+    "huawei-moderation": {"seed": "bench_seed"},
+    "baidu": {"user": "benchAccount", "key": "benchKey"},
 }
 SECRET = json.dumps({"token": TOKEN, **SIGNING_KEYS})
 API_DOMAIN = "bench.execute-api.us-east-1.amazonaws.com"  # the event's; its URL is signed
 
 
+def route_of(sender: str) -> tuple[str, str | None]:
+    """The vendor id and kind of a sender's route."""
+    parts = VENDOR_CALLBACKS[sender][0].split("/")
+    return parts[2], parts[3] if len(parts) > 3 else None
+
+
 def callback_event(vendor: str = "umedia") -> dict[str, Any]:
-    """A first callback of `vendor` with a task id of its own (a new item, as in production)."""
+    """A first callback of sender `vendor` with a task id of its own (a new item, as in
+    production)."""
     route, fixture, task_path = VENDOR_CALLBACKS[vendor]
     body = json.loads((ROOT / "events" / f"{fixture}.json").read_text())
     target = body
@@ -202,13 +230,15 @@ def callback_event(vendor: str = "umedia") -> dict[str, Any]:
     target[task_path[-1]] = f"bench-{uuid.uuid4().hex}"
     from media_callbacks.vendors import VENDORS
 
-    adapter = VENDORS[vendor]  # a form sender posts the JSON, compactly, in its form field
+    vendor_id, kind = route_of(vendor)
+    adapter = VENDORS[vendor_id]  # a form sender posts the JSON, compactly, in its form field
     raw = adapter.body_of(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
     headers, query = {"Content-Type": "application/json"}, f"token={TOKEN}"
-    if vendor in SIGNING_KEYS:
+    scheme = adapter.on_route(kind).auth
+    if vendor_id in SIGNING_KEYS and scheme.signature:
         url = f"https://{API_DOMAIN}/v1{route}"
-        raw = adapter.auth.signed_body(raw, SIGNING_KEYS[vendor])
-        headers |= adapter.auth.sign(url, raw, SIGNING_KEYS[vendor], time.time())
+        raw = scheme.signed_body(raw, SIGNING_KEYS[vendor_id])
+        headers |= scheme.sign(url, raw, SIGNING_KEYS[vendor_id], time.time())
         query = ""
     return proxy_event(
         "POST", route, query=query, headers=headers, body=raw, domain_name=API_DOMAIN
@@ -459,11 +489,11 @@ def captured_updates(endpoint: str, resources: Any) -> dict[str, str]:
     )
     store = ResultsTable(resources.table_name, client=dynamodb)
     updates = {}
-    for vendor, (route, _, _) in VENDOR_CALLBACKS.items():
+    for vendor in VENDOR_CALLBACKS:
         body = base64.b64decode(callback_event(vendor)["body"])
-        parts = route.split("/")
-        data = VENDORS[vendor].read(body)
-        result = normalise(vendor, parts[3] if len(parts) > 3 else None, data, DEFAULT_THRESHOLDS)
+        vendor_id, kind = route_of(vendor)
+        data = VENDORS[vendor_id].read(body)
+        result = normalise(vendor_id, kind, data, DEFAULT_THRESHOLDS)
         store.put_result(
             result,
             body=body,
@@ -491,11 +521,10 @@ def server_times(endpoint: str, resources: Any) -> dict[str, Any]:
     ours: dict[str, list[float]] = {}
     floor = []
     for _ in range(15):
-        for vendor, (route, _, _) in VENDOR_CALLBACKS.items():
+        for vendor in VENDOR_CALLBACKS:
             body = base64.b64decode(callback_event(vendor)["body"])
-            parts = route.split("/")
-            kind = parts[3] if len(parts) > 3 else None
-            result = normalise(vendor, kind, VENDORS[vendor].read(body), DEFAULT_THRESHOLDS)
+            vendor_id, kind = route_of(vendor)
+            result = normalise(vendor_id, kind, VENDORS[vendor_id].read(body), DEFAULT_THRESHOLDS)
             started = time.monotonic()
             store.put_result(
                 result,

@@ -3,6 +3,7 @@ URL, and print the answer: a way to try signing before turning it on in the vend
 
     make send VENDOR=alibaba EVENT=ai-media-audit-complete
     make send VENDOR=qiniu KIND=censor EVENT=censor
+    make send VENDOR=baidu KIND=vcr EVENT=vcr-finished
     make send VENDOR=volcengine EVENT=workflow-complete URL="$VOLCENGINE_CALLBACK_URL"
     make send VENDOR=yidun EVENT=machine-porn
 
@@ -13,7 +14,8 @@ it (its `checksum` or `signature` field).
 URL defaults to the route of the local stack `make run`
 deployed (its `ready` URL, then /callbacks/<VENDOR>[/<KIND>]). The keys come from CALLBACK_KEYS,
 the callback secret's JSON form (`{"alibaba": {"auth_key": "..."}}`); with none for the vendor,
-or for a vendor that does not sign, the callback carries TOKEN (default `local-dev-token`).
+or for a route that is not signed (Baidu's /vcr), the callback carries TOKEN (default
+`local-dev-token`).
 """
 
 from __future__ import annotations
@@ -33,13 +35,14 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def signed(
-    vendor: str, url: str, payload: bytes, keys: dict[str, object]
+    vendor: str, url: str, payload: bytes, keys: dict[str, object], kind: str | None = None
 ) -> tuple[bytes, dict[str, str]] | None:
-    """The body as the vendor posts it, signed, and its signature headers, when CALLBACK_KEYS
-    holds the vendor's key; None otherwise (the token then)."""
+    """The body as the vendor posts it on its route (`kind`), signed, and its signature
+    headers, when CALLBACK_KEYS holds the vendor's key and the route is signed; None otherwise
+    (the token then)."""
     from media_callbacks.vendors import VENDORS
 
-    scheme, section = VENDORS[vendor].auth, keys.get(vendor)
+    scheme, section = VENDORS[vendor].on_route(kind).auth, keys.get(vendor)
     if not scheme.signature or not scheme.configured(section):
         return None
     body = scheme.signed_body(VENDORS[vendor].body_of(payload), section)
@@ -98,7 +101,7 @@ def main(vendor: str, event: str, url: str | None, kind: str | None = None) -> i
     route = f"/callbacks/{vendor}" + (f"/{kind}" if kind else "")
     url = url or local_api() + route
     keys = json.loads(os.environ.get("CALLBACK_KEYS") or "{}")
-    found = signed(vendor, url, payload, keys)
+    found = signed(vendor, url, payload, keys, kind or None)
     body, headers = found or (VENDORS[vendor].body_of(payload), {})
     if found is None:
         url = with_token(url, os.environ.get("TOKEN") or "local-dev-token")

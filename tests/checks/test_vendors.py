@@ -17,6 +17,9 @@ from inprocess.apigw import resources
 from inprocess.template import load_template
 from media_callbacks.signing import (
     ALIYUN_GREEN_CHECKSUM,
+    BAIDU_VOD,
+    HUAWEI_MODERATION,
+    HUAWEI_VOD,
     QINIU_OR_QBOX,
     TOKEN,
     XVOD_BODY,
@@ -101,6 +104,9 @@ def test_every_adapter_declares_its_id_and_its_scheme() -> None:
         "qiniu": QINIU_OR_QBOX,
         "aliyun-green": ALIYUN_GREEN_CHECKSUM,
         "yidun": YIDUN_SIGNATURE,
+        "huawei-vod": HUAWEI_VOD,
+        "huawei-moderation": HUAWEI_MODERATION,
+        "baidu": BAIDU_VOD,
     }
     assert schemes == {vendor_id: signed.get(vendor_id, TOKEN) for vendor_id in VENDORS}
 

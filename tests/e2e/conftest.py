@@ -189,7 +189,21 @@ TASK_ID_PATHS: dict[str, list[tuple[str, ...]]] = {
     "aliyun-green": [("taskId",), ("scanResult", "taskId")],
     "yidun": [("antispam", "taskId")],
     "shumei": [("requestId",)],
+    "huawei-vod": [
+        (*envelope, info, "asset_id")
+        for envelope in ((), ("message",))
+        for info in ("review_info", "transcode_info", "create_info")
+    ],
+    "huawei-moderation": [("job_id",)],
+    "baidu": [
+        ("mediaRegulationCompleteEvent", "taskId"),
+        ("mediaUploadCompleteEvent", "mediaId"),
+        ("messageBody", "source"),
+    ],
 }
+# payloads that carry their JSON as text inside a field (Baidu VCR's `messageBody`, Huawei VOD's
+# UNCONFIRMED `message` envelope): the task id is set inside it, and it is sent as text again
+JSON_TEXT_FIELDS = {"baidu": "messageBody", "huawei-vod": "message"}
 
 
 def unique(
@@ -203,10 +217,16 @@ def unique(
     if vendor not in TASK_ID_PATHS:
         data["taskId" if "eventType" in data else "task_id"] = task_id
         return task_id, json.dumps(data).encode()
+    text = JSON_TEXT_FIELDS.get(vendor, "")
+    as_text = isinstance(data.get(text), str)
+    if as_text:
+        data[text] = json.loads(data[text])
     for path in TASK_ID_PATHS[vendor]:
         target: Any = data
         for step in path[:-1]:
             target = target.get(step, {})
         if path[-1] in target:
             target[path[-1]] = task_id
+    if as_text:
+        data[text] = compact(data[text])
     return task_id, VENDORS[vendor].body_of(compact(data).encode())

@@ -61,7 +61,7 @@ def test_the_readme_routes_block_posts_every_vendor(local_run: LocalRun) -> None
     done = run(block_after("README.md", "## Routes"), local_run)
     assert done.returncode == 0, done.stderr
     statuses = [a["status"] for a in answers(done.stdout)]
-    assert len(statuses) >= 15  # 14 callbacks and /health
+    assert len(statuses) >= 19  # 18 callbacks and /health
     assert set(statuses) <= {"stored", "duplicate", "ok"}
     assert statuses[-1] == "ok"
 

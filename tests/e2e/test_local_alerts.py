@@ -129,3 +129,25 @@ def test_a_moderation_specialists_flagged_result_alerts_end_to_end(
     assert (alert["vendor"], alert["suggestion"]) == (name.partition("/")[0], suggestion)
     assert alert["categories"] == categories
     assert alert["findings"][0]["image_url"]  # each of these senders gives its frames' URLs
+
+
+@pytest.mark.parametrize(
+    ("route", "fixture", "suggestion", "at", "frame"),
+    [("/callbacks/huawei-vod", "huawei-vod/review-complete", "block", 12.0, True),
+     ("/callbacks/huawei-moderation", "huawei-moderation/job-succeeded", "block", 12.0, False),
+     ("/callbacks/baidu", "baidu/regulation-complete", "block", 12.0, True),
+     ("/callbacks/baidu/vcr", "baidu/vcr-finished", "review", 0.0, False)],
+)  # fmt: skip
+def test_a_huawei_or_baidu_porn_finding_alerts_end_to_end(
+    local_run: LocalRun, route: str, fixture: str, suggestion: str, at: float, frame: bool
+) -> None:
+    task_id, body = unique(fixture)
+    status, answer = local_run.post(route, body)
+    assert (status, answer["flagged"]) == (200, True)
+    [message] = alerts_until_marker(local_run)[task_id]
+    alert = json.loads(message["Body"])
+    assert (alert["vendor"], alert["suggestion"], alert["categories"]) == (
+        route.split("/")[2], suggestion, ["porn"],
+    )  # fmt: skip
+    first = alert["findings"][0]
+    assert (first["time"], first["image_url"] is not None) == (at, frame)

@@ -64,12 +64,39 @@ def shumei_frames(payload: dict[str, Any], frames: str) -> None:
     payload["frameDetail"] = [{**frame, "imgUrl": f"{frames}/frame-{n}.jpg"} for n in (0, 1)]
 
 
+def huawei_vod_frames(payload: dict[str, Any], frames: str) -> None:
+    video = payload["review_info"]["video"][0]
+    video["porn"] = video["porn"][:1]  # the porn row: one flagged finding per frame
+    payload["review_info"]["video"] = [
+        {**video, "url": f"{frames}/frame-{n}.jpg", "offset": 12 + n} for n in (0, 1)
+    ]
+
+
+def baidu_items(review: dict[str, Any], frames: str) -> None:
+    item = review["results"][0]["items"][0]
+    review["results"][0]["items"] = [
+        {**item, "evidence": {"thumbnail": f"{frames}/frame-{n}.jpg"}} for n in (0, 1)
+    ]
+
+
+def baidu_frames(payload: dict[str, Any], frames: str) -> None:
+    event = payload["mediaRegulationCompleteEvent"]
+    baidu_items(event["regulationTaskInfo"]["regulationOutput"], frames)
+
+
+def baidu_vcr_frames(payload: dict[str, Any], frames: str) -> None:
+    baidu_items(payload["messageBody"], frames)  # sent as an object in this example
+
+
 @pytest.mark.parametrize(
     ("vendor", "name", "path", "with_frames"),
     [("umedia", "umedia/moderation", "/callbacks/umedia/moderation", umedia_frames),
      ("aliyun-green", "aliyun-green/scan-porn", "/callbacks/aliyun-green", aliyun_green_frames),
      ("yidun", "yidun/machine-porn", "/callbacks/yidun", yidun_frames),
-     ("shumei", "shumei/machine-reject", "/callbacks/shumei", shumei_frames)],
+     ("shumei", "shumei/machine-reject", "/callbacks/shumei", shumei_frames),
+     ("huawei-vod", "huawei-vod/review-complete", "/callbacks/huawei-vod", huawei_vod_frames),
+     ("baidu", "baidu/regulation-complete", "/callbacks/baidu", baidu_frames),
+     ("baidu", "baidu/vcr-object-body", "/callbacks/baidu/vcr", baidu_vcr_frames)],
 )  # fmt: skip
 def test_a_flagged_callbacks_frames_are_kept_in_the_bucket(
     local_run: LocalRun,
@@ -101,3 +128,17 @@ def test_a_flagged_callbacks_frames_are_kept_in_the_bucket(
         time.sleep(0.2)
     assert [o["key"] for o in result["evidence"]] == keys
     assert result["evidence_prefix"] == f"s3://{bucket}/{prefix}"
+
+
+def test_huawei_content_moderation_frames_are_recorded_by_their_time(local_run: LocalRun) -> None:
+    """The product sends frame times, no frame images: the finding keeps the time, and the
+    evidence says why there is no frame."""
+    task_id, body = unique("huawei-moderation/job-succeeded")
+    assert local_run.post("/callbacks/huawei-moderation", body)[1]["flagged"] is True
+    deadline, result = time.monotonic() + 30, {}
+    while "evidence" not in result and time.monotonic() < deadline:
+        result = local_run.signed_get(f"/tasks/huawei-moderation/{task_id}")[1]["results"][0]
+        time.sleep(0.2)
+    assert result["evidence"] == [{"reason": "no frame URL"}]
+    [finding] = result["moderation"]["findings"]
+    assert (finding["time"], finding["image_url"], finding["suggestion"]) == (12.0, None, "block")

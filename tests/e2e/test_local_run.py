@@ -68,6 +68,40 @@ def get_item(
         ("/callbacks/shumei", "shumei/machine-sloppy", "shumei", "moderation", True),
         ("/callbacks/shumei", "shumei/failed", "shumei", "moderation", False),
         ("/callbacks/shumei/review", "shumei/review-reject", "shumei", "moderation", True),
+        ("/callbacks/huawei-vod", "huawei-vod/review-complete", "huawei-vod", "moderation", True),
+        (
+            "/callbacks/huawei-vod",
+            "huawei-vod/review-message-envelope",
+            "huawei-vod",
+            "moderation",
+            True,
+        ),
+        (
+            "/callbacks/huawei-vod",
+            "huawei-vod/transcode-complete",
+            "huawei-vod",
+            "transcode",
+            False,
+        ),
+        ("/callbacks/huawei-vod", "huawei-vod/create-complete", "huawei-vod", "event", False),
+        (
+            "/callbacks/huawei-moderation",
+            "huawei-moderation/job-succeeded",
+            "huawei-moderation",
+            "moderation",
+            True,
+        ),
+        (
+            "/callbacks/huawei-moderation",
+            "huawei-moderation/job-failed",
+            "huawei-moderation",
+            "moderation",
+            False,
+        ),
+        ("/callbacks/baidu", "baidu/regulation-complete", "baidu", "moderation", True),
+        ("/callbacks/baidu", "baidu/regulation-pass", "baidu", "moderation", False),
+        ("/callbacks/baidu", "baidu/media-upload-complete", "baidu", "event", False),
+        ("/callbacks/baidu/vcr", "baidu/vcr-finished", "baidu", "moderation", True),
     ],
 )
 def test_each_route_stores_the_callback(
@@ -86,7 +120,8 @@ def test_each_route_stores_the_callback(
             path.split("/")[3] if path.count("/") > 2 else None, "stored"
         ),
     }
-    event_type = json.loads(body).get("eventType") if kind == "event" else None
+    data = json.loads(body)
+    event_type = data.get("eventType") or data.get("event_type") if kind == "event" else None
     item = get_item(local_run, vendor, task_id, kind, event_type)
     assert item["payload"] == body.decode()
     assert item["flagged"] is flagged

@@ -25,7 +25,11 @@ KEYS = {
     "qiniu": {"access_key": "qiniuAK", "secret_key": "qiniuSK"},
     "aliyun-green": {"uid": "1234567890123456", "seed": "demoSeed_2026"},
     "yidun": {"secret_id": "yidunId", "secret_key": "yidunKey789"},
+    "huawei-vod": {"key": "huaweiVodKey"},
+    "huawei-moderation": {"seed": "huawei_seed_1"},
+    "baidu": {"user": "0123456789abcdef0123456789abcdef", "key": "baiduKey"},
 }
+KINDS = {"qiniu": "censor"}  # the route's kind where the vendor's route has one
 
 
 @pytest.fixture(scope="module")
@@ -35,16 +39,20 @@ def signed_run() -> Iterator[LocalRun]:
     stop_local_run(run)
 
 
-def send(run: LocalRun, vendor: str, event: str, keys: Mapping[str, Any]) -> tuple[int, str]:
+def send(
+    run: LocalRun, vendor: str, event: str, keys: Mapping[str, Any], kind: str | None = None
+) -> tuple[int, str]:
     env = {
         **os.environ,
         "PYTHONPATH": pythonpath(),
         "CALLBACK_KEYS": json.dumps(keys),
         "TOKEN": TOKEN,
     }
-    url = f"{run.api}/callbacks/{vendor}" + ("/censor" if vendor == "qiniu" else "")
+    kind = kind or KINDS.get(vendor)
+    url = f"{run.api}/callbacks/{vendor}" + (f"/{kind}" if kind else "")
     done = subprocess.run(  # noqa: S603 (the project's own script)
-        [sys.executable, "scripts/send.py", vendor, event, "--url", url],
+        [sys.executable, "scripts/send.py", vendor, event, "--url", url,
+         *(["--kind", kind] if kind else [])],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     return done.returncode, done.stdout
@@ -60,6 +68,10 @@ def send(run: LocalRun, vendor: str, event: str, keys: Mapping[str, Any]) -> tup
         ("aliyun-green", "review-human-pass"),
         ("yidun", "machine-porn"),
         ("yidun", "review-pass"),
+        ("huawei-vod", "review-complete"),
+        ("huawei-vod", "review-message-envelope"),
+        ("huawei-moderation", "job-succeeded"),
+        ("baidu", "regulation-complete"),
     ],
 )
 def test_make_send_signs_like_the_vendor_and_the_local_run_stores_it(
@@ -93,3 +105,24 @@ def test_a_form_signed_with_a_wrong_key_or_a_token_alone_is_refused(
     assert (code, "(signed," in printed, "401" in printed) == (1, True, True)
     code, printed = send(signed_run, vendor, event, {})
     assert (code, "with the token" in printed, "401" in printed) == (1, True, True)
+
+
+@pytest.mark.parametrize(
+    ("vendor", "event"),
+    [("huawei-vod", "transcode-complete"), ("huawei-moderation", "job-strings"),
+     ("baidu", "regulation-strings")],
+)  # fmt: skip
+def test_a_signed_huawei_or_baidu_route_refuses_the_token_alone(
+    signed_run: LocalRun, vendor: str, event: str
+) -> None:
+    code, printed = send(signed_run, vendor, event, {})
+    assert (code, "with the token" in printed, "401" in printed) == (1, True, True)
+
+
+def test_baidu_vcr_signs_nothing_and_keeps_the_token_while_baidus_key_is_set(
+    signed_run: LocalRun,
+) -> None:
+    code, printed = send(signed_run, "baidu", "vcr-finished", KEYS, kind="vcr")
+    assert code == 0, printed
+    assert "with the token" in printed
+    assert json.loads(printed.splitlines()[1].split(" ", 1)[1])["status"] in {"stored", "duplicate"}

@@ -94,7 +94,8 @@ def _callback(vendor_id: str, kind: str | None) -> Response[Any]:
         count(vendor.id, kind, "too_large")
         logger.warning("callback too large", extra={"bytes": len(body), "path": event.path})
         return _json(413, {"status": "too_large"})
-    if not services.verifier.authenticate(vendor, events.presented(raw, body, vendor.auth)):
+    sender = vendor.on_route(kind)
+    if not services.verifier.authenticate(sender, events.presented(raw, body, sender.auth)):
         count(vendor.id, kind, "unauthorized")
         logger.warning(
             "callback with a missing or wrong token or signature", extra={"path": event.path}

@@ -38,6 +38,9 @@ MODULES = {
     "aliyun-green": "aliyun_green",
     "yidun": "yidun",
     "shumei": "shumei",
+    "huawei-vod": "huawei_vod",
+    "huawei-moderation": "huawei_moderation",
+    "baidu": "baidu",
 }
 
 
@@ -54,6 +57,15 @@ class Adapter(NamedTuple):  # a dataclass costs ~1 ms of cold start
     # A sender that posts a form (application/x-www-form-urlencoded) with its JSON inside one
     # field names that field: the field's JSON is the payload parsed, the raw body is stored.
     form_field: str | None = None
+    route_auth: tuple[tuple[str, Scheme], ...] = ()  # (kind, scheme): a route's own scheme
+
+    def on_route(self, kind: str | None) -> "Adapter":
+        """The adapter as the route of `kind` authenticates (Baidu's VCR route is unsigned
+        while its VOD route is signed); itself when the route has no scheme of its own."""
+        for route_kind, scheme in self.route_auth:
+            if route_kind == kind:
+                return self._replace(auth=scheme)
+        return self
 
     @property
     def paths(self) -> tuple[str, ...]:
