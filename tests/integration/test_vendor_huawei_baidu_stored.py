@@ -49,6 +49,7 @@ def test_every_example_is_stored_with_the_token(
     [item] = [i for i in scan(aws["dynamodb"]) if i["pk"].startswith("TASK#")]
     assert item["payload"] == body.decode()
     assert item["flagged"] is answer["flagged"]
+    assert item["decided_by"] == "machine"  # none of these senders sends a human review
     assert invoke(callback_event(route(path), body))[1]["status"] == "duplicate"
 
 
