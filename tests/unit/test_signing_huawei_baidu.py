@@ -196,6 +196,9 @@ def moderation_request(signature: str, body: bytes | None = None) -> SignedReque
 @pytest.mark.parametrize("signature", [MODERATION_HEX, MODERATION_HEX.upper(), MODERATION_B64])
 def test_huawei_moderation_example_in_hex_or_base64(signature: str) -> None:
     assert HUAWEI_MODERATION.valid(moderation_request(signature), SEED, 0)
+    several = {"seed": ["another_jobs_seed", "demo_seed_01"]}  # each job request gives its own
+    assert HUAWEI_MODERATION.valid(moderation_request(signature), several, 0)
+    assert not HUAWEI_MODERATION.valid(moderation_request(signature), {"seed": ["x", ""]}, 0)
 
 
 def test_huawei_moderation_a_wrong_seed_and_changed_signed_fields() -> None:

@@ -552,24 +552,26 @@ HUAWEI_MODERATION_FIELDS = ("create_time", "job_id", "request_id")
 class HuaweiModeration(Signature):
     """Huawei Content Moderation video jobs: `X-Auth-Signature` = HMAC-SHA256(key = seed,
     create_time + job_id + request_id + seed), those three taken from the JSON body; the
-    section holds `seed`. Hex or base64 (the vendor does not say which: UNCONFIRMED, both
-    accepted). The body's other fields are not covered, and there is no timestamp."""
+    section holds `seed` (a seed, or a list of them: each job request gives its own). Hex or
+    base64 (the vendor does not say which: UNCONFIRMED, both accepted). The body's other
+    fields are not covered, and there is no timestamp."""
 
     def configured(self, key: Any) -> bool:
-        return text_key(key, "seed") is not None
+        return bool(text_keys(key, "seed"))
 
     def valid(self, request: SignedRequest, key: Any, now: float) -> bool:
-        seed, presented = text_key(key, "seed"), request.header("x-auth-signature")
-        data = _json_object(request.body)
-        if seed is None or not presented or data is None:
-            return False
-        digest = self.digest(data, seed)
-        if digest is None:
+        presented, data = request.header("x-auth-signature"), _json_object(request.body)
+        if not presented or data is None:
             return False
         presented = presented.strip()
-        return same(digest.hex(), presented.lower()) or same(
-            base64.b64encode(digest).decode(), presented
-        )
+        for seed in text_keys(key, "seed"):
+            digest = self.digest(data, seed)
+            if digest is not None and (
+                same(digest.hex(), presented.lower())
+                or same(base64.b64encode(digest).decode(), presented)
+            ):
+                return True
+        return False
 
     @staticmethod
     def digest(data: dict[str, Any], seed: str) -> bytes | None:
@@ -580,7 +582,8 @@ class HuaweiModeration(Signature):
         return _hmac_sha256(seed, signed.encode("utf-8", "surrogatepass"))
 
     def sign(self, url: str, body: bytes, key: Any, now: float) -> dict[str, str]:
-        digest = self.digest(_json_object(body) or {}, text_key(key, "seed") or "")
+        seeds = text_keys(key, "seed")
+        digest = self.digest(_json_object(body) or {}, seeds[0] if seeds else "")
         return {"X-Auth-Signature": digest.hex() if digest else ""}
 
 
