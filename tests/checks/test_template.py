@@ -230,37 +230,96 @@ def test_outputs_give_a_url_per_route_and_never_the_token() -> None:
     assert "get-secret-value" in outputs["CallbackTokenCommand"]["Value"]["Fn::Sub"]
 
 
-def _emitted(emit: Any) -> set[tuple[str, tuple[str, ...]]]:
-    """(metric name, dimension names) of the EMF lines `emit` prints."""
+def _emitted(emit: Any, monkeypatch: pytest.MonkeyPatch) -> set[tuple[str, tuple[str, ...]]]:
+    """(metric name, (dimension=value, ...)) of the EMF lines `emit` prints."""
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
     out = io.StringIO()
-    with pytest.MonkeyPatch.context() as patch, redirect_stdout(out):
-        patch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    with redirect_stdout(out):
         emit()
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
     found = set()
     for line in out.getvalue().splitlines():
-        blob = json.loads(line)["_aws"]["CloudWatchMetrics"][0]
+        record = json.loads(line)
+        if "_aws" not in record:
+            continue  # a log line, not a metric
+        blob = record["_aws"]["CloudWatchMetrics"][0]
         for metric in blob["Metrics"]:
-            found.add((metric["Name"], tuple(blob["Dimensions"][0])))
+            dimensions = tuple(f"{d}={record[d]}" for d in blob["Dimensions"][0])
+            found.add((metric["Name"], dimensions))
     return found
 
 
-def test_the_dashboard_reads_the_metrics_the_code_emits() -> None:
-    from media_callbacks.ingest import count as count_callback
-    from media_callbacks.observability import NAMESPACE, count
+def _every_declared_metric() -> None:
+    from media_callbacks.observability import METRICS, count
 
-    emitted = _emitted(lambda: count_callback("umedia", "transcode", "stored"))
-    emitted |= _emitted(lambda: count("Alerts", Vendor="umedia", Suggestion="block"))
-    emitted |= _emitted(lambda: count("EvidenceFrames", 2, Vendor="umedia", Outcome="kept"))
-    assert emitted == {
-        ("Callbacks", ("service", "Vendor", "Kind", "Outcome")),
-        ("Alerts", ("service", "Vendor", "Suggestion")),
-        ("EvidenceFrames", ("service", "Vendor", "Outcome")),
+    for name, dimensions in METRICS.items():
+        [(key, values)] = dimensions.items()
+        for value in values:
+            count(name, **{key: value})
+
+
+def test_the_code_writes_each_declared_metric_and_nothing_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from media_callbacks.ingest import count as count_callback
+    from media_callbacks.observability import count, metric_count
+
+    # the call sites' own helpers write what METRICS declares
+    assert _emitted(lambda: count_callback("stored"), monkeypatch) == {
+        ("Callbacks", ("service=media-callbacks", "Outcome=stored"))
+    }
+    every = _emitted(_every_declared_metric, monkeypatch)
+    assert len(every) == metric_count() <= 15  # each billed 0.30 USD a month
+    # a dimension or a value nobody declared would be a new billed metric: not written
+    assert not _emitted(lambda: count("Callbacks", Outcome="stored", Vendor="umedia"), monkeypatch)
+    assert not _emitted(lambda: count("Callbacks", Outcome="surprise"), monkeypatch)
+    assert not _emitted(lambda: count("Undeclared"), monkeypatch)
+
+
+def test_the_dashboard_reads_the_metrics_the_code_emits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from media_callbacks.observability import NAMESPACE
+
+    emitted = {
+        (name, tuple(d.split("=")[0] for d in dims))
+        for name, dims in _emitted(_every_declared_metric, monkeypatch)
     }
     body = RESOURCES["OpsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
     text, variables = body[0], body[1]
     assert variables["Namespace"] == NAMESPACE
     searched = set(re.findall(r'\{\$\{Namespace\},([\w,]+)\} MetricName=\\"(\w+)\\"', text))
     assert searched == {(",".join(dims), name) for name, dims in emitted}
+
+
+def test_the_dashboards_log_table_groups_by_fields_every_callback_logs() -> None:
+    """Which vendor and kind is no metric dimension: the log table answers it, so each outcome's
+    log line must carry the fields it groups by."""
+    from media_callbacks.body import parse_json
+    from media_callbacks.ingest import Ingestor
+    from media_callbacks.normalise import normalise
+    from media_callbacks.observability import logger
+    from media_callbacks.thresholds import DEFAULT_THRESHOLDS
+
+    data = parse_json((ROOT / "events/umedia/transcode.json").read_bytes())
+    out = io.StringIO()
+    handler = logger.registered_handler
+    stream = handler.setStream(out)  # type: ignore[attr-defined]
+    try:
+        Ingestor._stored(normalise("umedia", "transcode", data, DEFAULT_THRESHOLDS), "stored")
+    finally:
+        handler.setStream(stream)  # type: ignore[attr-defined]
+    line = json.loads(out.getvalue().splitlines()[-1])
+    body = RESOURCES["OpsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    widgets = json.loads(re.sub(r"\$\{!?\w+(\.\w+)?\}", "x", body[0]))["widgets"]
+    [query] = [w["properties"]["query"] for w in widgets if w["type"] == "log"]
+    grouped = re.search(r"stats count\(\*\) as \w+ by ([\w, ]+)", query)
+    assert grouped is not None
+    fields = [f.strip() for f in grouped.group(1).split(",")]
+    assert fields == ["outcome", "vendor", "kind"]
+    assert {field: line[field] for field in fields} == {
+        "outcome": "stored", "vendor": "umedia", "kind": "transcode"
+    }  # fmt: skip
+    assert "SOURCE '${CallbackLogGroup}'" in body[0]
+    assert body[1]["CallbackLogGroup"] == {"Ref": "CallbackFunctionLogGroup"}
 
 
 def test_the_dashboard_shows_every_function_and_queue() -> None:

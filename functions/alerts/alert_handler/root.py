@@ -33,7 +33,7 @@ def _publish(sns: Any, topic_arn: str) -> Callable[..., str]:
     def publish(alert: dict[str, Any]) -> str:
         request = publish_request(topic_arn, alert)
         message_id: str = sns.publish(**request)["MessageId"]
-        count("Alerts", Vendor=alert["vendor"], Suggestion=alert["suggestion"])
+        count("Alerts", Suggestion=alert["suggestion"])
         logger.info(
             f"alert {request['Subject']}",  # `[block] porn 0.99 umedia task 1`
             extra={"alert_id": alert["alert_id"], "message_id": message_id},

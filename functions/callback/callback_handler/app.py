@@ -44,7 +44,7 @@ def _unavailable(exc: Exception) -> Response[Any]:
     logger.error(
         "a dependency is unavailable; asking the caller to retry", extra={"error": str(exc)}
     )
-    count("all", None, "unavailable")
+    count("unavailable")
     return _json(503, {"status": "retry"})
 
 
@@ -91,14 +91,23 @@ def _callback(vendor_id: str, kind: str | None) -> Response[Any]:
     body, body_problem = events.body_bytes(raw.get("body"), bool(raw.get("isBase64Encoded")))
     services = root.get()
     if len(body) > services.config.max_body_bytes:
-        count(vendor.id, kind, "too_large")
-        logger.warning("callback too large", extra={"bytes": len(body), "path": event.path})
+        count("too_large")
+        logger.warning(
+            "callback too large",
+            extra={
+                "outcome": "too_large",
+                "vendor": vendor.id,
+                "bytes": len(body),
+                "path": event.path,
+            },
+        )
         return _json(413, {"status": "too_large"})
     sender = vendor.on_route(kind)
     if not services.verifier.authenticate(sender, events.presented(raw, body, sender.auth)):
-        count(vendor.id, kind, "unauthorized")
+        count("unauthorized")
         logger.warning(
-            "callback with a missing or wrong token or signature", extra={"path": event.path}
+            "callback with a missing or wrong token or signature",
+            extra={"outcome": "unauthorized", "vendor": vendor.id, "path": event.path},
         )
         return _json(401, {"status": "unauthorized"})
     headers = raw.get("headers") or {}

@@ -36,8 +36,8 @@ def keep_frames(image: ResultImage) -> None:
         return  # this revision's evidence is recorded already (a retry, or our own update)
     kept = sum(1 for outcome in outcomes if "key" in outcome)
     vendor = image["vendor"]
-    count("EvidenceFrames", kept, Vendor=vendor, Outcome="kept")
-    count("EvidenceFrames", len(outcomes) - kept, Vendor=vendor, Outcome="missing")
+    count("EvidenceFrames", kept, Outcome="kept")
+    count("EvidenceFrames", len(outcomes) - kept, Outcome="missing")
     logger.info(
         f"evidence {vendor} task {image['task_id']}: {kept} of {len(outcomes)} kept",
         extra={"reasons": sorted({o["reason"] for o in outcomes if "reason" in o})},

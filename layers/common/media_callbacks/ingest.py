@@ -33,13 +33,10 @@ class Outcome(NamedTuple):
         return self.error or f"{self.vendor} {self.kind} task {self.task_id}"
 
 
-KNOWN_KINDS = ("transcode", "snapshot", "slice", "moderation", "event")
-
-
-def count(vendor: str, kind: str | None, outcome: str) -> None:
-    """One `Callbacks` metric per callback, by vendor, kind and outcome."""
-    known = kind if kind in KNOWN_KINDS else "unknown"
-    count_metric("Callbacks", Vendor=vendor, Kind=known, Outcome=outcome)
+def count(outcome: str) -> None:
+    """One `Callbacks` metric per callback, by outcome only (observability.METRICS says why);
+    the vendor and kind are in the callback's log line."""
+    count_metric("Callbacks", Outcome=outcome)
 
 
 class Fallback(Protocol):
@@ -81,10 +78,15 @@ class Ingestor:
             if self.fallback is None:
                 raise
             message_id = self.fallback.put(delivery)  # QueueUnavailable: nothing was written
-        count(delivery.vendor, delivery.kind, "queued")
+        count("queued")
         logger.warning(
             f"table unavailable: {delivery.route} queued for retry",
-            extra={"outcome": "queued", "message_id": message_id},
+            extra={
+                "outcome": "queued",
+                "vendor": delivery.vendor,
+                "kind": delivery.kind,
+                "message_id": message_id,
+            },
         )
         return Outcome("queued", delivery.vendor, delivery.kind, request_id=delivery.request_id)
 
@@ -142,7 +144,7 @@ class Ingestor:
 
     @staticmethod
     def _stored(result: CallbackResult, status: WriteStatus) -> Outcome:
-        count(result.vendor, result.kind, status)
+        count(status)
         logger.info(
             f"{status} {result.vendor} {result.kind} task {result.task_id}",
             extra={
@@ -159,9 +161,15 @@ class Ingestor:
     def reject(self, delivery: Delivery, error: str, kind: str | None) -> Outcome:
         """Store the body as received; the outcome carries the rejection's id."""
         rejection_id = self.store.put_rejected(delivery, error, kind)
-        count(delivery.vendor, kind, "rejected")
+        count("rejected")
         logger.warning(
             f"rejected {delivery.route}: {error}",
-            extra={"outcome": "rejected", "rejection_id": rejection_id, "error": error},
+            extra={
+                "outcome": "rejected",
+                "vendor": delivery.vendor,
+                "kind": kind,
+                "rejection_id": rejection_id,
+                "error": error,
+            },
         )
         return Outcome("rejected", delivery.vendor, kind, error=error, rejection_id=rejection_id)

@@ -16,8 +16,49 @@ NAMESPACE = "MediaCallbacks"
 logger = Logger(service=SERVICE)
 
 
+# Every custom metric the functions write, each dimension with every value it takes. CloudWatch
+# bills each combination as a metric of its own (0.30 USD a month): a vendor dimension alone
+# would make 13 of each, so only what the dashboard or an alarm reads is a dimension; which
+# vendor or kind is in the log line of every callback (the dashboard's log table reads it).
+# scripts/cost.py counts the combinations; tests hold the dashboard to these names.
+METRICS: dict[str, dict[str, tuple[str, ...]]] = {
+    "Callbacks": {
+        "Outcome": (
+            "stored", "duplicate", "ignored", "rejected", "queued",
+            "unauthorized", "too_large", "unavailable",
+        ),
+    },
+    "Alerts": {"Suggestion": ("review", "block")},
+    "EvidenceFrames": {"Outcome": ("kept", "missing")},
+}  # fmt: skip
+
+
+def metric_count() -> int:
+    """How many custom metrics the functions can write (each billed every month)."""
+    total = 0
+    for dimensions in METRICS.values():
+        combinations = 1
+        for values in dimensions.values():
+            combinations *= len(values)
+        total += combinations
+    return total
+
+
+def declared(name: str, dimensions: dict[str, str]) -> bool:
+    """Whether METRICS declares this metric with exactly these dimensions and values."""
+    known = METRICS.get(name)
+    if known is None or set(known) != set(dimensions):
+        return False
+    return all(value in known[key] for key, value in dimensions.items())
+
+
 def count(name: str, amount: int = 1, **dimensions: str) -> None:
-    """One count with its own dimensions, written at once (several per invocation are fine)."""
+    """One count with its own dimensions, written at once (several per invocation are fine).
+    A metric or value METRICS does not declare is logged, never written: a new value must not
+    add a billed metric unnoticed."""
+    if not declared(name, dimensions):
+        logger.warning(f"undeclared metric {name} not written", extra={"dimensions": dimensions})
+        return
     if is_metrics_disabled():  # single_metric itself does not look (local run, tests)
         return
     unit = MetricUnit.Count
