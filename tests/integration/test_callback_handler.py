@@ -17,6 +17,12 @@ from helpers import ROOT, TOKEN, callback_event, event_bytes
 from inprocess.apigw import proxy_event
 
 
+def stored_bytes(value: Any, encoding: str | None) -> bytes:
+    from media_callbacks.items import stored_bytes as decoded
+
+    return decoded(value, encoding)
+
+
 def stored(
     aws: dict[str, Any], vendor: str, task_id: str, kind: str, event_type: str | None = None
 ) -> dict[str, Any]:
@@ -49,7 +55,8 @@ def test_transcode_callback_is_stored_with_the_contract_fields(invoke: Invoke, a
     }
     item = stored(aws, "umedia", "1", "transcode")
     assert (item["pk"], item["sk"]) == ("TASK#umedia#1", "RESULT#transcode")
-    assert item["payload"] == body.decode()  # the raw body, as received
+    # the raw body, as received (gzip: a third smaller, docs/ARCHITECTURE.md)
+    assert stored_bytes(item["payload"], item["payload_encoding"]) == body
     assert item["status"] == "succeeded"
     assert item["message"] == "succ"
     assert item["source_url"] == "http://src.ufile.ucloud.cn/my.mp4"
@@ -82,7 +89,7 @@ def test_a_then_b_then_a_stores_three_revisions(invoke: Invoke, aws: Any) -> Non
     assert statuses == ["stored", "stored", "stored"]
     item = stored(aws, "umedia", "1", "transcode")
     assert item["revision"] == 3
-    assert item["payload"] == a.decode()
+    assert stored_bytes(item["payload"], item.get("payload_encoding")) == a
 
 
 def test_failed_after_succeeded_is_ignored_and_the_success_stays(invoke: Invoke, aws: Any) -> None:
@@ -293,7 +300,10 @@ def test_the_token_never_reaches_an_item_a_response_or_a_log(
             _, answer = invoke(callback_event("/callbacks/umedia/moderation", body, via=via))
             assert TOKEN not in json.dumps(answer)
     invoke(callback_event("/callbacks/umedia/moderation", b"{}", token="wrong-" + TOKEN))
-    assert TOKEN not in json.dumps(scan(aws["dynamodb"]))
+    from media_callbacks.storage import readable
+
+    # payloads as their text, not as gzip bytes a token could hide in
+    assert TOKEN not in json.dumps([readable(i) for i in scan(aws["dynamodb"])], default=str)
     logged = log_lines.getvalue()
     assert TOKEN not in logged
     assert '"outcome":"rejected"' in logged  # the logs did see these callbacks
@@ -317,6 +327,33 @@ def test_table_and_queue_both_failing_is_503_with_nothing_half_written(
 
 
 # --- look-ups and health -------------------------------------------------------------------------
+
+
+def test_a_payload_gzip_makes_a_quarter_smaller_is_kept_so_and_tasks_shows_its_text(
+    invoke: Invoke, aws: Any
+) -> None:
+    """Given a 960-byte CTyun review, when it is stored, then its payload is kept gzip (about
+    half the bytes: one write unit less) and GET /tasks still shows the body as sent."""
+    body = event_bytes("ctyun/ai-content-review")
+    assert invoke(callback_event("/callbacks/ctyun", body))[0] == 200
+    item = stored(aws, "ctyun", "0003#fgty85118429465b99a794951ffd4310", "moderation")
+    assert item["payload_encoding"] == "gzip"
+    assert len(bytes(item["payload"])) <= 0.75 * len(body)
+    status, answer = invoke(
+        proxy_event("GET", "/tasks/ctyun/0003%23fgty85118429465b99a794951ffd4310")
+    )
+    assert status == 200
+    [result] = answer["results"]
+    assert result["payload"] == body.decode()
+    assert "payload_encoding" not in result
+
+
+def test_a_payload_gzip_would_barely_shrink_stays_text(invoke: Invoke, aws: Any) -> None:
+    body = event_bytes("umedia/transcode-failed")  # 71 bytes: gzip would add bytes
+    assert invoke(callback_event("/callbacks/umedia/transcode", body))[0] == 200
+    item = stored(aws, "umedia", json.loads(body)["task_id"], "transcode")
+    assert item["payload"] == body.decode()
+    assert "payload_encoding" not in item
 
 
 def test_tasks_lists_every_result_of_a_task_newest_first(invoke: Invoke) -> None:

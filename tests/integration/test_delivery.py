@@ -84,7 +84,9 @@ def test_once_the_table_answers_the_queued_callback_is_stored_exactly_once(
         pass
     [item] = results(aws)
     assert (item["task_id"], item["revision"], item["flagged"]) == ("1", 1, True)
-    assert item["payload"] == event_bytes("umedia/moderation").decode()
+    from media_callbacks.storage import readable
+
+    assert readable(item)["payload"] == event_bytes("umedia/moderation").decode()
     assert queued(aws) == []
     assert calls == ["UpdateItem", "UpdateItem"]
 

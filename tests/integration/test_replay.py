@@ -137,8 +137,10 @@ def test_a_compressed_rejected_body_replays_from_its_exact_bytes(
     )
     assert "would store: umedia transcode task 1" in run()
     assert "stored: umedia transcode task 1" in run("--apply")
+    from media_callbacks.storage import readable
+
     [result] = [i for i in scan(aws["dynamodb"]) if i["pk"] == "TASK#umedia#1"]
-    assert result["payload"] == body.decode()
+    assert readable(result)["payload"] == body.decode()
 
 
 def test_replay_judges_with_the_thresholds_the_settings_validate(

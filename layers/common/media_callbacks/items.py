@@ -137,18 +137,29 @@ def item_size(item: dict[str, AttributeValue]) -> int:
 # --- raw bodies ----------------------------------------------------------------------------------
 
 
-def stored_body(raw: bytes, room: int) -> tuple[Any, str]:
-    """(value, encoding) for keeping `raw` exactly in at most about `room` bytes: UTF-8 text,
-    else base64 text, else gzip (a binary attribute) when the text form does not fit."""
+def _text_form(raw: bytes) -> tuple[str, str]:
+    """The body as UTF-8 text, else as base64 text."""
     try:
-        text = raw.decode("utf-8")
-        if len(raw) <= room:
-            return text, "utf-8"
+        return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        encoded = base64.b64encode(raw).decode()
-        if len(encoded) <= room:
-            return encoded, "base64"
-    return gzip.compress(raw, compresslevel=6, mtime=0), "gzip"
+        return base64.b64encode(raw).decode(), "base64"
+
+
+def stored_body(raw: bytes, room: int, *, gzip_saving: float | None = None) -> tuple[Any, str]:
+    """(value, encoding) for keeping `raw` exactly in at most about `room` bytes: UTF-8 text,
+    else base64 text, else gzip (a binary attribute) when the text form does not fit. With
+    `gzip_saving`, gzip also whenever it is at least that share smaller than the text form
+    (a result's payload: every byte kept is written, indexed by the stream and stored)."""
+    text, encoding = _text_form(raw)
+    size = len(raw) if encoding == "utf-8" else len(text)
+    packed = None
+    if gzip_saving is not None:
+        packed = gzip.compress(raw, compresslevel=6, mtime=0)
+        if len(packed) <= size * (1 - gzip_saving):
+            return packed, "gzip"
+    if size <= room:
+        return text, encoding
+    return packed or gzip.compress(raw, compresslevel=6, mtime=0), "gzip"
 
 
 def stored_bytes(value: Any, encoding: str | None) -> bytes:
