@@ -250,30 +250,76 @@ def _emitted(emit: Any, monkeypatch: pytest.MonkeyPatch) -> set[tuple[str, tuple
 
 
 def _every_declared_metric() -> None:
-    from media_callbacks.observability import METRICS, count
+    """`count` for each declared value of the metrics the code writes itself."""
+    from media_callbacks.observability import WRITTEN, count
 
-    for name, dimensions in METRICS.items():
+    for name, dimensions in WRITTEN.items():
         [(key, values)] = dimensions.items()
         for value in values:
-            count(name, **{key: value})
+            count(name, 1, **{key: value})
+
+
+def _metric_filters() -> dict[str, dict[str, Any]]:
+    return {
+        name: r["Properties"]
+        for name, r in of_type("AWS::Logs::MetricFilter").items()
+        if r["Properties"]["MetricTransformations"][0]["MetricName"] == "Callbacks"
+    }
+
+
+def test_the_callbacks_metric_counts_each_callbacks_log_line_by_its_outcome() -> None:
+    from media_callbacks.observability import NAMESPACE
+
+    filters = _metric_filters()
+    # both functions that ingest callbacks: the API's and the retry queue's
+    assert {f["LogGroupName"]["Ref"] for f in filters.values()} == {
+        "CallbackFunctionLogGroup", "IngestRetryFunctionLogGroup"
+    }  # fmt: skip
+    for metric_filter in filters.values():
+        assert metric_filter["FilterPattern"] == '{ $.outcome = "*" }'
+        [transform] = metric_filter["MetricTransformations"]
+        assert transform["MetricNamespace"] == NAMESPACE
+        assert transform["MetricValue"] == "1"
+        assert transform["Dimensions"] == [{"Key": "Outcome", "Value": "$.outcome"}]
+
+
+def test_every_outcome_the_code_logs_is_a_declared_value() -> None:
+    """An outcome nobody declared would become a new billed metric through the filters."""
+    from typing import get_args
+
+    from media_callbacks.ingest import OutcomeStatus
+    from media_callbacks.observability import METRICS
+
+    declared = set(METRICS["Callbacks"]["Outcome"])
+    assert set(get_args(OutcomeStatus)) <= declared
+    logged = set()
+    for path in [*ROOT.glob("functions/*/*/*.py"), *ROOT.glob("layers/common/*/*.py")]:
+        text = path.read_text()
+        logged |= set(re.findall(r'"outcome": "(\w+)"', text))
+        # any other `outcome` field must be an OutcomeStatus (the ingestion's own lines)
+        for value in re.findall(r'"outcome": ([^"\s][^,}\n]*)', text):
+            assert value == "status", f"{path.name}: outcome {value}"
+    assert logged
+    assert logged <= declared
+    assert declared == logged | set(get_args(OutcomeStatus))  # each declared value is used
 
 
 def test_the_code_writes_each_declared_metric_and_nothing_else(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from media_callbacks.ingest import count as count_callback
-    from media_callbacks.observability import count, metric_count
+    from media_callbacks.observability import FROM_LOGS, count, metric_count
 
-    # the call sites' own helpers write what METRICS declares
-    assert _emitted(lambda: count_callback("stored"), monkeypatch) == {
-        ("Callbacks", ("service=media-callbacks", "Outcome=stored"))
-    }
     every = _emitted(_every_declared_metric, monkeypatch)
-    assert len(every) == metric_count() <= 15  # each billed 0.30 USD a month
+    assert len(every) == metric_count() - len(FROM_LOGS["Callbacks"]["Outcome"])
+    assert not _emitted(lambda: count("Callbacks", Outcome="stored"), monkeypatch)  # the filters
+    assert metric_count() <= 15  # each billed 0.30 USD a month
     # a dimension or a value nobody declared would be a new billed metric: not written
-    assert not _emitted(lambda: count("Callbacks", Outcome="stored", Vendor="umedia"), monkeypatch)
-    assert not _emitted(lambda: count("Callbacks", Outcome="surprise"), monkeypatch)
+    assert not _emitted(lambda: count("Alerts", Suggestion="block", Vendor="umedia"), monkeypatch)
+    assert not _emitted(lambda: count("Alerts", Suggestion="surprise"), monkeypatch)
     assert not _emitted(lambda: count("Undeclared"), monkeypatch)
+    assert _emitted(lambda: count("Alerts", Suggestion="block"), monkeypatch) == {
+        ("Alerts", ("service=media-callbacks", "Suggestion=block"))
+    }
 
 
 def test_the_dashboard_reads_the_metrics_the_code_emits(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -283,6 +329,9 @@ def test_the_dashboard_reads_the_metrics_the_code_emits(monkeypatch: pytest.Monk
         (name, tuple(d.split("=")[0] for d in dims))
         for name, dims in _emitted(_every_declared_metric, monkeypatch)
     }
+    for metric_filter in _metric_filters().values():
+        [transform] = metric_filter["MetricTransformations"]
+        emitted.add((transform["MetricName"], tuple(d["Key"] for d in transform["Dimensions"])))
     body = RESOURCES["OpsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
     text, variables = body[0], body[1]
     assert variables["Namespace"] == NAMESPACE
@@ -554,3 +603,48 @@ def test_loopback_evidence_is_opened_for_the_local_deployment_only() -> None:
             continue
         overrides = section["deploy"]["parameters"].get("parameter_overrides", "")
         assert ("EvidenceAllowLoopback=true" in overrides) == (name == "local"), name
+
+
+def _resolved(value: Any, **parameters: str) -> Any:
+    """`!If` over a condition that compares one parameter with `!Equals`, for given values."""
+    if not (isinstance(value, dict) and "Fn::If" in value):
+        return value["Ref"] if isinstance(value, dict) and "Ref" in value else value
+    condition, when_true, when_false = value["Fn::If"]
+    ref, wanted = TEMPLATE["Conditions"][condition]["Fn::Equals"]
+    chosen = when_true if parameters[ref["Ref"]] == wanted else when_false
+    if isinstance(chosen, dict) and "Ref" in chosen:
+        return parameters[chosen["Ref"]]
+    return chosen
+
+
+def test_no_function_is_traced_unless_tracing_is_enabled() -> None:
+    """Lambda's own sampling keeps every request up to 1 a second (5 USD per million callbacks
+    at most traffic): tracing is a switch, off by default, and a new value publishes versions."""
+    parameter = TEMPLATE["Parameters"]["EnableTracing"]
+    assert parameter["Default"] == "false"
+    mode = TEMPLATE["Globals"]["Function"]["Tracing"]
+    assert _resolved(mode, EnableTracing="false") == "PassThrough"
+    assert _resolved(mode, EnableTracing="true") == "Active"
+    for name, function in FUNCTIONS.items():
+        assert "Tracing" not in function["Properties"], name
+        assert "${EnableTracing}" in function["Properties"]["VersionDescription"]["Fn::Sub"]
+
+
+def test_lambdas_own_log_lines_are_kept_only_while_debugging() -> None:
+    config = TEMPLATE["Globals"]["Function"]["LoggingConfig"]
+    assert config["LogFormat"] == "JSON"
+    levels = TEMPLATE["Parameters"]["LogLevel"]["AllowedValues"]
+    lambdas = {"DEBUG": "DEBUG", "INFO": "INFO", "WARNING": "WARN", "ERROR": "ERROR"}
+    for level in levels:  # Powertools takes Lambda's level over its own: the two must agree
+        assert _resolved(config["ApplicationLogLevel"], LogLevel=level) == lambdas[level]
+        system = _resolved(config["SystemLogLevel"], LogLevel=level)
+        assert system == ("INFO" if level == "DEBUG" else "WARN")
+
+
+def test_the_access_log_is_kept_at_the_infrequent_access_price() -> None:
+    group = RESOURCES["ApiAccessLogGroup"]
+    assert group["Properties"]["LogGroupClass"] == "INFREQUENT_ACCESS"
+    assert group["UpdateReplacePolicy"] == "Retain"  # an older stack's group keeps its logs
+    # the metric filters and EMF need the standard class: the functions' groups keep it
+    for name in ("CallbackFunctionLogGroup", "IngestRetryFunctionLogGroup"):
+        assert "LogGroupClass" not in RESOURCES[name]["Properties"]

@@ -19,7 +19,7 @@ from media_callbacks import aws
 from media_callbacks.auth import SecretUnavailable
 from media_callbacks.composition import Root
 from media_callbacks.delivery import Delivery, utc_now
-from media_callbacks.ingest import Outcome, count
+from media_callbacks.ingest import Outcome
 from media_callbacks.keys import MAX_TASK_ID_BYTES
 from media_callbacks.observability import logger
 from media_callbacks.retry import QueueUnavailable
@@ -42,9 +42,9 @@ def _json(status_code: int, body: dict[str, Any]) -> Response[Any]:
 @app.exception_handler(SecretUnavailable)  # type: ignore[untyped-decorator]
 def _unavailable(exc: Exception) -> Response[Any]:
     logger.error(
-        "a dependency is unavailable; asking the caller to retry", extra={"error": str(exc)}
+        "a dependency is unavailable; asking the caller to retry",
+        extra={"outcome": "unavailable", "error": str(exc)},
     )
-    count("unavailable")
     return _json(503, {"status": "retry"})
 
 
@@ -91,7 +91,6 @@ def _callback(vendor_id: str, kind: str | None) -> Response[Any]:
     body, body_problem = events.body_bytes(raw.get("body"), bool(raw.get("isBase64Encoded")))
     services = root.get()
     if len(body) > services.config.max_body_bytes:
-        count("too_large")
         logger.warning(
             "callback too large",
             extra={
@@ -104,7 +103,6 @@ def _callback(vendor_id: str, kind: str | None) -> Response[Any]:
         return _json(413, {"status": "too_large"})
     sender = vendor.on_route(kind)
     if not services.verifier.authenticate(sender, events.presented(raw, body, sender.auth)):
-        count("unauthorized")
         logger.warning(
             "callback with a missing or wrong token or signature",
             extra={"outcome": "unauthorized", "vendor": vendor.id, "path": event.path},

@@ -48,7 +48,8 @@ def record_handler(record: SQSRecord) -> None:
         raise
     logger.info(
         f"queued {delivery.route} ingested: {outcome.status}",
-        extra={"request_id": delivery.request_id, "outcome": outcome.status},
+        # not `outcome`: the ingestion's own line has it, and the Callbacks metric counts those
+        extra={"request_id": delivery.request_id, "ingested": outcome.status},
     )
 
 

@@ -6,7 +6,6 @@ from media_callbacks.body import canonical_sha256
 from media_callbacks.delivery import Delivery
 from media_callbacks.errors import RejectedPayload
 from media_callbacks.normalise import known, normalise_with
-from media_callbacks.observability import count as count_metric
 from media_callbacks.observability import logger
 from media_callbacks.results import CallbackResult
 from media_callbacks.storage import ItemRefused, ResultsTable, StorageUnavailable, WriteStatus
@@ -14,6 +13,8 @@ from media_callbacks.thresholds import Level
 from media_callbacks.vendors import Adapter
 
 OutcomeStatus = Literal["stored", "duplicate", "ignored", "rejected", "queued"]
+# Each callback's outcome is logged once, as the `outcome` field of one log line: the template's
+# metric filters count the Callbacks metric by it (observability.METRICS declares the values).
 
 
 class Outcome(NamedTuple):
@@ -31,12 +32,6 @@ class Outcome(NamedTuple):
     def summary(self) -> str:
         """`umedia transcode task 1`, or the error."""
         return self.error or f"{self.vendor} {self.kind} task {self.task_id}"
-
-
-def count(outcome: str) -> None:
-    """One `Callbacks` metric per callback, by outcome only (observability.METRICS says why);
-    the vendor and kind are in the callback's log line."""
-    count_metric("Callbacks", Outcome=outcome)
 
 
 class Fallback(Protocol):
@@ -78,7 +73,6 @@ class Ingestor:
             if self.fallback is None:
                 raise
             message_id = self.fallback.put(delivery)  # QueueUnavailable: nothing was written
-        count("queued")
         logger.warning(
             f"table unavailable: {delivery.route} queued for retry",
             extra={
@@ -144,7 +138,6 @@ class Ingestor:
 
     @staticmethod
     def _stored(result: CallbackResult, status: WriteStatus) -> Outcome:
-        count(status)
         logger.info(
             f"{status} {result.vendor} {result.kind} task {result.task_id}",
             extra={
@@ -161,7 +154,6 @@ class Ingestor:
     def reject(self, delivery: Delivery, error: str, kind: str | None) -> Outcome:
         """Store the body as received; the outcome carries the rejection's id."""
         rejection_id = self.store.put_rejected(delivery, error, kind)
-        count("rejected")
         logger.warning(
             f"rejected {delivery.route}: {error}",
             extra={
