@@ -4,13 +4,10 @@ budget of issue 22 at the default parameters."""
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 import pytest
 
 import cost
-from conftest import TABLE, Invoke
-from helpers import callback_event, event_bytes
 
 
 def total(rows: list[tuple[str, str, float]]) -> float:
@@ -73,26 +70,3 @@ def test_the_custom_metrics_line_counts_what_the_code_declares() -> None:
     declared = sum(len(values) for dims in METRICS.values() for values in dims.values())
     [metrics] = [(name, usd) for name, usd in cost.monthly() if "custom metrics" in name]
     assert metrics == (f"{declared} custom metrics (observability.METRICS)", declared * 0.30)
-
-
-def test_the_item_priced_is_the_item_the_callback_function_stores(
-    invoke: Invoke, aws: dict[str, Any]
-) -> None:
-    """Same attributes, same size but for the request id and time of the two requests."""
-    from media_callbacks.items import item_size
-
-    body = event_bytes("umedia/transcode")
-    assert invoke(callback_event("/callbacks/umedia/transcode", body))[0] == 200
-    key = {"pk": {"S": "TASK#umedia#1"}, "sk": {"S": "RESULT#transcode"}}
-    item = aws["dynamodb"].get_item(TableName=TABLE, Key=key)["Item"]
-    [example] = [e for e in cost.examples() if e.path == "umedia/transcode.json"]
-    data, result = cost.parsed("umedia", cost.ROOT / "events" / example.path)
-    priced = cost.stored_item(data, result, body)
-    assert set(priced) == set(item)
-    differs = {"request_id", "received_at", "payload_sha256", "payload"}
-    assert {k: v for k, v in priced.items() if k not in differs} == {
-        k: {t: (str(x) if t == "N" else x) for t, x in v.items()}
-        for k, v in item.items()
-        if k not in differs
-    }
-    assert abs(item_size(item) - example.size) <= len(item["request_id"]["S"])
