@@ -403,7 +403,8 @@ def per_million(callbacks_a_month: float = 1e6) -> list[tuple[str, str, float]]:
          f"{storage:.2f} GB of items and index entries, point-in-time recovery on "
          "(`RetentionDays` ends it)", storage * (p["dynamodb_gb_month"] + p["pitr_gb_month"])),
         ("Flagged results", f"{a['flagged_share']:.0%}: an alert (SNS, idempotency record) and "
-         f"evidence ({statistics.mean(frame_counts()):.1f} frames to S3, recorded on the item)",
+         f"evidence ({statistics.mean(frame_counts()):.1f} frames to S3, recorded on the item); "
+         "their compute is not priced: it waits on the vendors' frame servers",
          a["flagged_share"] * 1e6 * flagged_extras()),
         ("CloudWatch Logs", f"{log_bytes} bytes per callback (the function's and the access "
          "log's lines, the latter at the infrequent-access price)", log_usd),
