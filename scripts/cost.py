@@ -136,10 +136,23 @@ def parsed(vendor: str, path: Path) -> Any:
     kinds = [None, *(k for k in adapter.route_kinds if path.stem.startswith(k))]
     ingestor = Ingestor(ResultsTable("cost"), DEFAULT_THRESHOLDS)
     for kind in kinds:
-        delivery = Delivery("POST", vendor, kind, path.read_bytes(), RECEIVED_AT, REQUEST_ID)
+        delivery = Delivery("POST", vendor, kind, sent_body(vendor, path), RECEIVED_AT, REQUEST_ID)
         with contextlib.suppress(RejectedPayload):
             return ingestor.parse(delivery, adapter)
     return None
+
+
+def sent_body(vendor: str, path: Path) -> bytes:
+    """What the vendor posts for an example: the file's bytes, or, for a sender that posts a
+    form, a form with the file's JSON in its field, written compactly as senders do."""
+    from media_callbacks.vendors import VENDORS
+
+    adapter = VENDORS[vendor]
+    if not adapter.form_field:
+        return path.read_bytes()
+    compact = json.dumps(json.loads(path.read_bytes()), separators=(",", ":"), ensure_ascii=False)
+    body: bytes = adapter.body_of(compact.encode())
+    return body
 
 
 def stored_item(data: Any, result: Any, body: bytes) -> dict[str, Any]:
@@ -184,7 +197,7 @@ def examples() -> tuple[Example, ...]:
             if outcome is None:
                 continue
             data, result = outcome
-            item = stored_item(data, result, path.read_bytes())
+            item = stored_item(data, result, sent_body(vendor, path))
             entries = [item_size(e) for e in index_entries(item)]
             units = tuple(math.ceil(n / WRITE_UNIT_BYTES) for n in (item_size(item), *entries))
             relative = str(path.relative_to(ROOT / "events"))
