@@ -145,21 +145,14 @@ def _text_form(raw: bytes) -> tuple[str, str]:
         return base64.b64encode(raw).decode(), "base64"
 
 
-def stored_body(raw: bytes, room: int, *, gzip_saving: float | None = None) -> tuple[Any, str]:
+def stored_body(raw: bytes, room: int) -> tuple[Any, str]:
     """(value, encoding) for keeping `raw` exactly in at most about `room` bytes: UTF-8 text,
-    else base64 text, else gzip (a binary attribute) when the text form does not fit. With
-    `gzip_saving`, gzip also whenever it is at least that share smaller than the text form
-    (a result's payload: every byte kept is written, indexed by the stream and stored)."""
+    else base64 text, else gzip (a binary attribute) when the text form does not fit."""
     text, encoding = _text_form(raw)
     size = len(raw) if encoding == "utf-8" else len(text)
-    packed = None
-    if gzip_saving is not None:
-        packed = gzip.compress(raw, compresslevel=6, mtime=0)
-        if len(packed) <= size * (1 - gzip_saving):
-            return packed, "gzip"
     if size <= room:
         return text, encoding
-    return packed or gzip.compress(raw, compresslevel=6, mtime=0), "gzip"
+    return gzip.compress(raw, compresslevel=6, mtime=0), "gzip"
 
 
 def stored_bytes(value: Any, encoding: str | None) -> bytes:

@@ -7,13 +7,25 @@ tracing off. The template keeps Lambda's active tracing, which records each invo
 from __future__ import annotations
 
 from aws_lambda_powertools.logging import Logger
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
 SERVICE = "media-callbacks"
 NAMESPACE = "MediaCallbacks"
 
-logger = Logger(service=SERVICE)
+
+class _Formatter(LambdaPowertoolsFormatter):
+    """Powertools' JSON lines without the function's ARN: `function_name` is in every line, and
+    the ARN's account, region and alias added about 120 bytes to each (CloudWatch Logs bills
+    every byte ingested: docs/DEPLOY.md's cost table)."""
+
+    def append_keys(self, **additional_keys: object) -> None:
+        additional_keys.pop("function_arn", None)
+        super().append_keys(**additional_keys)
+
+
+logger = Logger(service=SERVICE, logger_formatter=_Formatter())
 
 
 # Every custom metric the stack writes, each dimension with every value it takes. CloudWatch

@@ -31,10 +31,6 @@ MAX_INDEX_KEY_BYTES = 1024  # longer source URLs are stored but not indexed
 # less room for the key, the revision and the expression's own attributes.
 ITEM_BUDGET = ITEM_LIMIT - 8 * 1024
 CAP_CHARS, CAP_ITEMS = 1024, 100  # a capped normalised copy: strings and lists at most this long
-# A result's payload is kept gzip-compressed when that saves a quarter of it or more: JSON
-# callbacks of 300 bytes and up shrink by 28 to 71% (every example under events/), which is
-# what takes most results under one write unit (1 KB); smaller ones stay readable text.
-GZIP_SAVING = 0.25
 
 
 class StorageUnavailable(Exception):
@@ -378,7 +374,7 @@ def fit_item(values: dict[str, Any], body: bytes) -> dict[str, AttributeValue | 
     item = _encode(values)
     for attempt in ("as is", "capped"):
         room = ITEM_BUDGET - item_size({k: v for k, v in item.items() if v is not None})
-        payload, encoding = stored_body(body, room - 64, gzip_saving=GZIP_SAVING)
+        payload, encoding = stored_body(body, room - 64)
         item["payload"] = to_dynamodb(payload)
         item["payload_encoding"] = to_dynamodb(encoding) if encoding != "utf-8" else None
         size = item_size({k: v for k, v in item.items() if v is not None})
