@@ -15,7 +15,7 @@ APP_PATH = $(shell $(PYTHON) scripts/import_roots.py)  # pyproject.toml's import
 
 .PHONY: help install run test lint typecheck template tests unit integration checks e2e build deploy
 .PHONY: outputs stack-env lock cost send clean
-.PHONY: format replay-rejected bench fuzz
+.PHONY: format replay-rejected bench fuzz reviewer chromium
 
 help:
 	@echo "make run              the template deployed on a local AWS emulator (PORT, default 4566); ready <API URL>"
@@ -36,10 +36,12 @@ help:
 	@echo "make lock             refresh the layer's lock file (hashes) after changing its requirements"
 	@echo "make cost             what a million callbacks cost, from public prices and the stack's figures"
 	@echo "make send             send an example callback, signed like its vendor (VENDOR=, EVENT=, KIND=, URL=)"
+	@echo "make reviewer         add a reviewer to the review desk (EMAIL=, ENV=dev|prod|local; PASSWORD= optional)"
 	@echo "make bench            cold starts, warm cost, AWS calls, memory; per-vendor overhead <= 10%"
 	@echo "make replay-rejected  re-run stored rejected callbacks (ARGS=\"--table ... [--apply]\")"
 	@echo "make format           ruff format and autofix"
 	@echo "make install          set up both venvs without running anything"
+	@echo "make chromium         install Debian's chromium for the browser test (make test does it)"
 	@echo "make clean            remove build output and caches"
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/common/requirements.lock
@@ -96,7 +98,7 @@ template: $(TOOLS)/.installed $(VENV)/.installed
 	  -f .aws-sam/variants/all-on/template.yaml
 
 # The test tiers, named for what they need (tests/conftest.py); `tests` runs them all, with coverage.
-tests: $(VENV)/.installed $(TOOLS)/.installed $(EMULATOR)/.installed
+tests: $(VENV)/.installed $(TOOLS)/.installed $(EMULATOR)/.installed chromium
 	@echo "--- pytest: unit, integration, checks, end-to-end"
 	$(PY) -m pytest --cov --cov-report=term
 
@@ -109,8 +111,17 @@ integration: $(VENV)/.installed
 checks: $(VENV)/.installed $(TOOLS)/.installed
 	$(PY) -m pytest tests/checks
 
-e2e: $(VENV)/.installed $(TOOLS)/.installed $(EMULATOR)/.installed
+e2e: $(VENV)/.installed $(TOOLS)/.installed $(EMULATOR)/.installed chromium
 	$(PY) -m pytest tests/e2e
+
+# Debian's chromium, which the review desk's browser test drives headless (Playwright, with
+# executable_path: Playwright downloads no browser); installed with apt-get when missing.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "--- installing chromium (Debian package) for the review desk's browser test" >&2; \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 # The invariant's property tests with a larger random budget than make test's repeatable one:
 #   make fuzz              (3000 bodies per property, about 4 minutes)
@@ -154,6 +165,12 @@ stack-env: $(VENV)/.installed
 send: $(VENV)/.installed
 	@PYTHONPATH=$(APP_PATH) $(PY) scripts/send.py "$(VENDOR)" "$(EVENT)" \
 	  $(if $(KIND),--kind "$(KIND)") $(if $(URL),--url "$(URL)")
+
+# Add a reviewer to the review desk's user pool, in the group reviewers (docs/REVIEW.md):
+#   make reviewer EMAIL=alice@example.com             (Cognito mails a temporary password)
+#   make reviewer EMAIL=bob@example.com ENV=local PASSWORD='...'
+reviewer: $(VENV)/.installed
+	@PYTHONPATH=$(APP_PATH) $(PY) scripts/reviewers.py "$(EMAIL)" --env $(ENV)
 
 # What a million callbacks cost (docs/DEPLOY.md's table; a test holds the two equal)
 cost: $(VENV)/.installed

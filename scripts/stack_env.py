@@ -10,13 +10,15 @@ UMediaTranscodeCallbackUrl -> UMEDIA_TRANSCODE_CALLBACK_URL). Stack name and reg
 samconfig.toml, as `make deploy` uses them. With --table, prints the outputs as a table instead.
 
 ENV=local reads the stack `make run` deployed on the emulator: its URLs are the local API's,
-and AWS_ENDPOINT_URL, credentials the emulator accepts, CALLBACK_TOKEN and ALERT_QUEUE_URL are
+and AWS_ENDPOINT_URL, credentials the emulator accepts, CALLBACK_TOKEN, ALERT_QUEUE_URL,
+DECISION_QUEUE_URL and the review desk's reviewer (REVIEWER_EMAIL, REVIEWER_PASSWORD) are
 exported too, so every command of the docs runs unchanged against it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shlex
 import sys
@@ -76,12 +78,15 @@ LOCAL_VARIABLES = (
     "AWS_SECRET_ACCESS_KEY",
     "CALLBACK_TOKEN",
     "ALERT_QUEUE_URL",
+    "DECISION_QUEUE_URL",
+    "REVIEWER_EMAIL",
+    "REVIEWER_PASSWORD",
 )
 
 
 def local_exports(region: str) -> str:
     """The running local stack (make run) as shell exports."""
-    from local_stack.stack import client, load, running_endpoint, token
+    from local_stack.stack import STATE, client, load, running_endpoint, token
 
     endpoint = running_endpoint()
     try:
@@ -89,13 +94,19 @@ def local_exports(region: str) -> str:
     except Exception as exc:
         problem = type(exc).__name__
         raise SystemExit(f"no local stack on {endpoint} ({problem}): start `make run`") from None
-    queue = client("sqs", endpoint).get_queue_url(QueueName="moderation-alerts-local")["QueueUrl"]
+    sqs = client("sqs", endpoint)
+    queue = sqs.get_queue_url(QueueName="moderation-alerts-local")["QueueUrl"]
+    decisions = sqs.get_queue_url(QueueName="moderation-decisions-local")["QueueUrl"]
+    reviewer = json.loads(STATE.read_text()).get("reviewer", {}) if STATE.exists() else {}
     extra = {
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_ACCESS_KEY_ID": "test",
         "AWS_SECRET_ACCESS_KEY": "test",
         "CALLBACK_TOKEN": token(stack),
         "ALERT_QUEUE_URL": queue,
+        "DECISION_QUEUE_URL": decisions,
+        "REVIEWER_EMAIL": reviewer.get("email", ""),
+        "REVIEWER_PASSWORD": reviewer.get("password", ""),
     }
     lines = [
         exports("media-callbacks-local", region, stack.outputs),

@@ -30,6 +30,8 @@ FUNCTION_ENV = {
     "INGEST_QUEUE_URL": f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT}/ingest-retry",
     "ALERT_TOPIC_ARN": f"arn:aws:sns:us-east-1:{ACCOUNT}:moderation-alerts",
     "EVIDENCE_BUCKET": "media-callbacks-evidence",
+    "USER_POOL_CLIENT_ID": "review-page-client",
+    "DECISION_TOPIC_ARN": f"arn:aws:sns:us-east-1:{ACCOUNT}:moderation-decisions",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_SERVICE_NAME": "media-callbacks",
@@ -42,6 +44,8 @@ HANDLERS = {
     "AlertFunction": "alert_handler",
     "EvidenceFunction": "evidence_handler",
     "IngestRetryFunction": "retry_handler",
+    "ReviewFunction": "review_handler",
+    "DecisionFunction": "decision_handler",
 }
 
 

@@ -3,8 +3,10 @@ Docker (docs/LOCAL.md).
 
 PORT (default 4566; 0 picks a free port) serves the emulator's AWS APIs and, under
 /_aws/execute-api/, the stack's REST API. CALLBACK_TOKEN (default local-dev-token) is the token,
-CALLBACK_KEYS (optional) the JSON form of the callback secret. The last line printed is
-`ready <API base URL>`; Ctrl-C stops everything it started.
+CALLBACK_KEYS (optional) the JSON form of the callback secret. REVIEWER_EMAIL (default
+reviewer@example.com) and REVIEWER_PASSWORD (default: a new one, printed once) are the review
+desk's reviewer it creates. The last line printed is `ready <API base URL>`; Ctrl-C stops
+everything it started.
 """
 
 from __future__ import annotations
@@ -20,16 +22,21 @@ from local_stack import deploy, emulator
 from local_stack.console import LogTail, console
 from local_stack.stack import (
     ALERT_QUEUE_NAME,
+    DECISION_QUEUE_NAME,
+    REVIEWER_EMAIL,
     SAM_LOCAL_ENV,
     STATE,
     LocalStack,
     client,
+    create_reviewer,
     load,
     log_groups,
+    reviewer_password,
     sam_local_env,
     secret_text,
     set_secret,
     subscribe_alert_queue,
+    subscribe_decision_queue,
 )
 
 
@@ -50,6 +57,12 @@ def bring_up(endpoint: str, template: Path) -> LocalStack:
     deploy.deploy(template, endpoint, PublicBaseUrls=stack.api)
     console(f"deploy: done in {time.monotonic() - started:.0f} s")
     return stack
+
+
+def announce_reviewer(stack: LocalStack, email: str, password: str, queue_url: str) -> None:
+    console(f"review desk   {stack.outputs['ReviewPageUrl']}")
+    console(f"  reviewer {email}, password {password}")
+    console(f"  decisions queue {DECISION_QUEUE_NAME}: {queue_url}")
 
 
 def announce(stack: LocalStack, queue_url: str, shown: str) -> None:
@@ -84,11 +97,20 @@ def main() -> None:
         stack = bring_up(endpoint, template)
         set_secret(stack, secret)
         queue_url = subscribe_alert_queue(stack)
-        STATE.write_text(json.dumps({"endpoint": endpoint, "api": stack.api}))
+        decisions_url = subscribe_decision_queue(stack)
+        email = os.environ.get("REVIEWER_EMAIL") or REVIEWER_EMAIL
+        custom_password = os.environ.get("REVIEWER_PASSWORD")
+        password = custom_password or reviewer_password()
+        create_reviewer(stack, email, password)
+        reviewer = {"email": email, "password": password}
+        STATE.write_text(json.dumps({"endpoint": endpoint, "api": stack.api, "reviewer": reviewer}))
         SAM_LOCAL_ENV.write_text(json.dumps(sam_local_env(stack), indent=2))
         tail = LogTail(client("logs", endpoint), log_groups(endpoint))
         tail.start()
         announce(stack, queue_url, shown)
+        # printed once: a password of the user's own is never printed
+        announce_reviewer(stack, email, "$REVIEWER_PASSWORD" if custom_password else password,
+                          decisions_url)  # fmt: skip
         print(f"ready {stack.api}", flush=True)
         while not stop.wait(1):
             if process.poll() is not None:

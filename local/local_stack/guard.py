@@ -8,7 +8,10 @@ whichever one serves it:
 
 - a request with an `Origin` header is refused (403): browsers send one with every cross-origin
   request, form posts included (SQS's and SNS's query protocol would take a form post as it is),
-  and the AWS SDKs and CLI never do;
+  and the AWS SDKs and CLI never do. One origin passes: the emulator's own (`Origin` naming the
+  very host and port the request was sent to, and `Sec-Fetch-Site: same-origin` where the browser
+  says), which only the stack's own page has: the review desk, served by the emulated API, signs
+  in to the emulated user pool and calls its API there (docs/LOCAL.md);
 - a request whose `Sec-Fetch-Site` says a browser sent it from another site is refused too;
 - a request whose `Host` is not a loopback name is refused (a DNS-rebinding page reaches
   127.0.0.1 under its own host name);
@@ -27,13 +30,19 @@ StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
+def _same_origin(environ: dict[str, Any], host: str) -> bool:
+    """A browser's request from a page the emulator itself served (same scheme, host, port)."""
+    site = str(environ.get("HTTP_SEC_FETCH_SITE", "same-origin")).lower()
+    return site == "same-origin" and environ.get("HTTP_ORIGIN") == f"http://{host}"
+
+
 def refusal(environ: dict[str, Any]) -> str | None:
     """Why this request may not reach the emulator, or None."""
-    if environ.get("HTTP_ORIGIN") is not None:
+    host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
+    if environ.get("HTTP_ORIGIN") is not None and not _same_origin(environ, host):
         return "cross-origin requests are refused by the local emulator"
     if str(environ.get("HTTP_SEC_FETCH_SITE", "")).lower() in BROWSER_SITES:
         return "requests from web pages are refused by the local emulator"
-    host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
     if name.lower() not in LOOPBACK_HOSTS:
         return f"the local emulator answers loopback host names only, not {host[:80]!r}"

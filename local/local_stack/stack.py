@@ -16,12 +16,16 @@ from local_stack.emulator import CREDENTIALS, REGION
 STACK = "media-callbacks-local"
 STATE = Path(__file__).resolve().parents[2] / ".aws-sam" / "local" / "run.json"
 ALERT_QUEUE_NAME = "moderation-alerts-local"
+DECISION_QUEUE_NAME = "moderation-decisions-local"
+REVIEWER_EMAIL = "reviewer@example.com"
 STAGE_URL = re.compile(r"^https://([^./]+)\.execute-api\.[^/]+/([^/]+)")
 LOG_GROUPS = {  # the functions whose log messages the console shows, and how it marks them
     "CallbackFunctionLogGroup": "",
     "IngestRetryFunctionLogGroup": "retry: ",
     "AlertFunctionLogGroup": "ALERT ",
     "EvidenceFunctionLogGroup": "",
+    "ReviewFunctionLogGroup": "review: ",
+    "DecisionFunctionLogGroup": "DECISION ",
 }
 
 
@@ -91,14 +95,39 @@ def set_secret(stack: LocalStack, text: str) -> None:
 def subscribe_alert_queue(stack: LocalStack) -> str:
     """`moderation-alerts-local`, subscribed to the alert topic with raw delivery: what a
     subscriber gets (the JSON alert as the body, the attributes as message attributes)."""
+    return subscribe_queue(stack, ALERT_QUEUE_NAME, "ModerationAlertTopicArn")
+
+
+def subscribe_decision_queue(stack: LocalStack) -> str:
+    """`moderation-decisions-local`, subscribed to the decision topic with raw delivery."""
+    return subscribe_queue(stack, DECISION_QUEUE_NAME, "ModerationDecisionTopicArn")
+
+
+def subscribe_queue(stack: LocalStack, name: str, topic_output: str) -> str:
     sqs, sns = client("sqs", stack.endpoint), client("sns", stack.endpoint)
-    url: str = sqs.create_queue(QueueName=ALERT_QUEUE_NAME)["QueueUrl"]
+    url: str = sqs.create_queue(QueueName=name)["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
     sns.subscribe(
-        TopicArn=stack.outputs["ModerationAlertTopicArn"], Protocol="sqs",
+        TopicArn=stack.outputs[topic_output], Protocol="sqs",
         Endpoint=arn["QueueArn"], Attributes={"RawMessageDelivery": "true"},
     )  # fmt: skip
     return url
+
+
+def reviewer_password() -> str:
+    """A password the user pool's policy takes (12+ characters, upper and lower case, digits)."""
+    import secrets
+
+    return f"Rv-{secrets.token_urlsafe(12)}-9a"
+
+
+def create_reviewer(stack: LocalStack, email: str, password: str) -> str:
+    """The local run's reviewer, in the group `reviewers`, with this password (nothing mailed);
+    their user id back."""
+    from reviewers import add_reviewer
+
+    pool = stack.outputs["ReviewerUserPoolId"]
+    return add_reviewer(client("cognito-idp", stack.endpoint), pool, email, password)
 
 
 def log_groups(endpoint: str, stack: str = STACK) -> dict[str, str]:
@@ -155,4 +184,9 @@ def sam_local_env(stack: LocalStack, host: str = "host.docker.internal") -> dict
         },
         "IngestRetryFunction": {"INGEST_QUEUE_URL": retry_queue},
         "EvidenceFunction": {"EVIDENCE_BUCKET": outputs["EvidenceBucketName"]},
+        "ReviewFunction": {
+            "EVIDENCE_BUCKET": outputs["EvidenceBucketName"],
+            "USER_POOL_CLIENT_ID": outputs["ReviewerUserPoolClientId"],
+        },
+        "DecisionFunction": {"DECISION_TOPIC_ARN": outputs["ModerationDecisionTopicArn"]},
     }

@@ -5,6 +5,9 @@
 | result | `TASK#<vendor>#<task_id>` | `RESULT#<kind>`; kind `event`: `RESULT#event#<event type>` |
 | rejected body | `REJECTED#<yyyy-mm-dd>` | `<received_at>#<request id>` (the rejection id) |
 | alert idempotency (Powertools) | `ALERT#idempotency` | `<function>.publish#<hash of alert_id>` |
+| decision (audit entry) | `DECISION#<vendor>#<task_id>` | `REVISION#<12-digit revision>` |
+| reviewer's claim | `CLAIM#<vendor>#<task_id>` | `CLAIM` |
+| decision idempotency (Powertools) | `PUBLISHED#decisions` | `<function>.publish#<hash>` |
 
 A task id takes at most MAX_TASK_ID_BYTES of UTF-8 (the adapters refuse longer ones, naming the
 vendor's field), so every partition key fits DynamoDB's 2048 bytes. An `event` result's sort key
@@ -25,6 +28,10 @@ TASK, REJECTED, ALERT = "TASK#", "REJECTED#", "ALERT#"
 RESULT = "RESULT#"
 IDEMPOTENCY_PK = f"{ALERT}idempotency"  # AlertFunction's Powertools idempotency records
 FLAGGED = "FLAGGED"  # FlaggedIndex's partition key: flagged results, newest first
+# The review desk's items live in partitions of their own, so that IAM can tell them apart:
+# the review function may write only these two, and a decision only once (docs/REVIEW.md).
+DECISION, CLAIM = "DECISION#", "CLAIM#"
+DECISION_IDEMPOTENCY_PK = "PUBLISHED#decisions"  # DecisionFunction's Powertools records
 
 
 def task_pk(vendor: str, task_id: str) -> str:
@@ -84,3 +91,25 @@ def evidence_prefix(vendor: str, task_id: str, revision: int) -> str:
     if len(folder) > MAX_KEY_TASK_ID_BYTES:
         folder = f"sha256-{hashlib.sha256(task_id.encode('utf-8', 'replace')).hexdigest()}"
     return f"evidence/{vendor}/{folder}/{revision}/"
+
+
+def moderation_key(vendor: str, task_id: str) -> dict[str, str]:
+    """The task's moderation result: what the review desk shows and decides."""
+    return result_key(vendor, task_id, "moderation")
+
+
+def decision_key(vendor: str, task_id: str, revision: int) -> dict[str, str]:
+    """One decision per revision of a task's moderation result: the audit entry's key."""
+    return {"pk": f"{DECISION}{vendor}#{task_id}", "sk": f"REVISION#{revision:012d}"}
+
+
+def decisions_pk(vendor: str, task_id: str) -> str:
+    return f"{DECISION}{vendor}#{task_id}"
+
+
+def claim_key(vendor: str, task_id: str) -> dict[str, str]:
+    return {"pk": f"{CLAIM}{vendor}#{task_id}", "sk": "CLAIM"}
+
+
+def is_decision(pk: str) -> bool:
+    return pk.startswith(DECISION)

@@ -49,6 +49,7 @@ FROM_LOGS: dict[str, Dimensions] = {
 WRITTEN: dict[str, Dimensions] = {
     "Alerts": {"Suggestion": ("review", "block")},
     "EvidenceFrames": {"Outcome": ("kept", "missing")},
+    "Decisions": {"Decision": ("confirm", "clear")},  # media_callbacks.decisions.DECISIONS
 }
 METRICS = FROM_LOGS | WRITTEN
 

@@ -37,6 +37,10 @@ class Settings(BaseModel):
     # the event holds the token: Powertools' own event logging stays off, and this logs a
     # redacted copy of each event instead
     log_event: bool = False
+    # the review desk (docs/REVIEW.md): its user pool's app client, the decisions' topic
+    user_pool_client_id: str | None = None
+    reviewer_group: str = Field(default="reviewers", min_length=1)
+    decision_topic_arn: str | None = None
 
     @cached_property
     def thresholds(self) -> dict[str, Level]:
@@ -74,6 +78,9 @@ ENV = {
     "evidence_bucket": "EVIDENCE_BUCKET",
     "evidence_allow_loopback": "EVIDENCE_ALLOW_LOOPBACK",
     "log_event": "POWERTOOLS_LOGGER_LOG_EVENT",
+    "user_pool_client_id": "USER_POOL_CLIENT_ID",
+    "reviewer_group": "REVIEWER_GROUP",
+    "decision_topic_arn": "DECISION_TOPIC_ARN",
 }
 
 
