@@ -83,3 +83,30 @@ def test_the_local_alert_queue_command_reads_up_to_ten_alerts(local_run: LocalRu
     done = run(block_after("ALERTS.md", "one `ALERT ...` line per alert:"), local_run)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" or "Messages" in json.loads(done.stdout)
+
+
+def test_the_review_desks_commands_answer_the_local_reviewer(local_run: LocalRun) -> None:
+    done = run(block_after("REVIEW.md", 'Locally, after `eval "$(make -s stack-env ENV=local)"`:'),
+               local_run)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["items"] is not None  # the queue, as the reviewer sees it
+
+
+def test_adding_a_reviewer_is_one_command(local_run: LocalRun) -> None:
+    done = run(
+        "make -s reviewer EMAIL=dora@example.com ENV=local PASSWORD=Dora-Reviews-2026\n"
+        'aws cognito-idp initiate-auth --endpoint-url "$AWS_ENDPOINT_URL" '
+        '--auth-flow USER_PASSWORD_AUTH --client-id "$REVIEWER_USER_POOL_CLIENT_ID" '
+        "--auth-parameters USERNAME=dora@example.com,PASSWORD=Dora-Reviews-2026 "
+        "--query AuthenticationResult.IdToken --output text\n",
+        local_run,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "reviewer dora@example.com" in done.stdout
+    assert done.stdout.strip().splitlines()[-1].count(".") == 2  # an ID token (a JWT)
+
+
+def test_the_decision_queue_command_reads_the_subscribed_queue(local_run: LocalRun) -> None:
+    heading = 'delivery (`$DECISION_QUEUE_URL` after `eval "$(make -s stack-env ENV=local)"`):'
+    done = run(block_after("ALERTS.md", heading), local_run)
+    assert done.returncode == 0, done.stderr
