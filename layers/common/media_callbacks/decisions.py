@@ -102,7 +102,7 @@ def message_of_vendor_review(old: dict[str, Any], new: dict[str, Any]) -> dict[s
         ),
         "vendor": after["vendor"],
         "task_id": after["task_id"],
-        "video_id": after.get("video_id"),
+        "video_id": after.get("video_id") or before.get("video_id"),  # reviews may omit it
         "revision": revision,
         "alert_id": alert_id(before["pk"], before["sk"], prior, before.get("received_at")),
         "decision": "confirm" if after.get("flagged") is True else "clear",
