@@ -151,6 +151,7 @@ def test_a_decision_on_a_revision_no_longer_current_is_409(desk: Desk) -> None:
         ({"decision": "clear", "revision": 1, "note": "n" * 2001}, "note"),
         ({"decision": "clear", "revision": 1, "extra": 1}, "extra"),
         (b"not json", "body"),
+        (b"\x80", "body"),  # invalid UTF-8: found by test_review_property.py (was a 500)
     ],
 )
 def test_a_bad_decision_is_400_naming_the_field(desk: Desk, body: Any, field: str) -> None:
@@ -158,7 +159,9 @@ def test_a_bad_decision_is_400_naming_the_field(desk: Desk, body: Any, field: st
     status, answer, _ = desk.call("POST", "/review/tasks/umedia/1/decision", body=body)
     assert status == 400
     assert answer["status"] == "rejected"
-    assert field in answer["error"] or (field == "body" and "json" in answer["error"].lower())
+    assert field in answer["error"] or (field == "body" and "json" in answer["error"].lower()), (
+        answer
+    )
 
 
 def test_a_claim_holds_the_video_for_ten_minutes_against_other_reviewers(desk: Desk) -> None:

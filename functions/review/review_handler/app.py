@@ -8,6 +8,8 @@ from media_callbacks import coldstart
 
 coldstart.begin()
 
+import base64
+import binascii
 from typing import Any
 from urllib.parse import unquote
 
@@ -128,12 +130,25 @@ def claim(vendor: str, task_id: str) -> Response[Any]:
     return _json(200, root.get().desk.claim(who, *_task(vendor, task_id)))
 
 
+def _body() -> bytes:
+    """The request body's bytes as sent (the API hands every body over as base64): pydantic
+    then says what is wrong with them, invalid UTF-8 included."""
+    raw = app.current_event.raw_event
+    body = raw.get("body") or ""
+    if raw.get("isBase64Encoded"):
+        try:
+            return base64.b64decode(body, validate=True)
+        except binascii.Error:
+            return b"\xff"  # not base64: as unreadable as invalid UTF-8
+    return str(body).encode("utf-8", "surrogatepass")
+
+
 @app.post("/review/tasks/<vendor>/<task_id>/decision")
 def decision(vendor: str, task_id: str) -> Response[Any]:
     who = reviewer()
     found = _task(vendor, task_id)
     try:
-        request = DecisionRequest.model_validate_json(app.current_event.decoded_body or "")
+        request = DecisionRequest.model_validate_json(_body())
     except ValidationError as exc:
         return _json(400, {"status": "rejected", "error": problems(exc)})
     answer = root.get().desk.decide(who, *found, request)
