@@ -238,3 +238,34 @@ def test_the_review_routes_need_a_reviewers_token(local_run: LocalRun) -> None:
         policy = response.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy
     assert f"connect-src 'self' {local_run.emulator}" in policy
+
+
+def test_an_invited_reviewer_chooses_a_password_at_the_first_sign_in(
+    local_run: LocalRun, chromium: str
+) -> None:
+    """What `make reviewer EMAIL=...` leaves on AWS: a user with the temporary password Cognito
+    mailed (here given to AdminCreateUser, as the mail would carry it), in the group."""
+    from playwright.sync_api import expect, sync_playwright
+
+    cognito, pool = local_run.client("cognito-idp"), local_run.outputs["ReviewerUserPoolId"]
+    email = f"invited-{uuid.uuid4().hex[:6]}@example.com"
+    cognito.admin_create_user(
+        UserPoolId=pool, Username=email, TemporaryPassword="Temporary-Pass-1",
+        UserAttributes=[{"Name": "email", "Value": email}], MessageAction="SUPPRESS",
+    )  # fmt: skip
+    cognito.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName="reviewers")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(local_run.outputs["ReviewPageUrl"])
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password", exact=True).fill("Temporary-Pass-1")
+        page.get_by_role("button", name="Sign in").click()
+        new_password = page.get_by_label("Choose a new password", exact=False)
+        expect(new_password).to_be_focused()
+        new_password.fill("My-Own-Password-2026")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", name="Awaiting a decision")).to_be_visible()
+        expect(page.get_by_text(f"Signed in as {email}")).to_be_visible()
+        browser.close()
+    assert cognito.admin_get_user(UserPoolId=pool, Username=email)["UserStatus"] == "CONFIRMED"

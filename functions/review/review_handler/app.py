@@ -25,7 +25,7 @@ from media_callbacks.storage import StorageUnavailable
 from media_callbacks.vendors import VENDORS
 from review_handler.desk import Problem, Reviewer
 from review_handler.page import ASSETS, HTML, asset
-from review_handler.requests import DecisionRequest, QueueQuery, problems
+from review_handler.requests import DecisionRequest, QueueQuery, groups_of, problems
 from review_handler.root import Services, build, settings
 
 config = settings()  # a bad environment fails here, at cold start
@@ -52,20 +52,14 @@ def _unavailable(exc: Exception) -> Response[Any]:
     return _json(503, {"status": "retry", "error": "the table did not answer; try again"})
 
 
-def _groups(raw: Any) -> set[str]:
-    """`cognito:groups` as API Gateway hands it over: a list, `[a b]` or `a,b`."""
-    if isinstance(raw, list):
-        return {str(g) for g in raw}
-    text = str(raw or "").strip().removeprefix("[").removesuffix("]")
-    return {g for g in text.replace(",", " ").split() if g}
-
-
 def reviewer() -> Reviewer:
     """The caller, from the claims of the token API Gateway's authorizer verified; Problem 403
     unless the caller is in the reviewers group."""
     context = app.current_event.raw_event.get("requestContext") or {}
     claims = (context.get("authorizer") or {}).get("claims") or {}
-    if not claims.get("sub") or config.reviewer_group not in _groups(claims.get("cognito:groups")):
+    if not claims.get("sub") or config.reviewer_group not in groups_of(
+        claims.get("cognito:groups")
+    ):
         error = (
             f"reviewers only: the caller is not in the user pool's group {config.reviewer_group}"
         )

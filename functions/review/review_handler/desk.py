@@ -14,7 +14,7 @@ from media_callbacks import keys
 from media_callbacks.decisions import reviewer_entry
 from media_callbacks.delivery import utc_now
 from media_callbacks.review_storage import AlreadyDecided, ClaimedByOther, ReviewRecords
-from review_handler.frames import Frames, frame_key
+from review_handler.frames import Frames
 from review_handler.requests import DecisionRequest, QueueQuery
 
 CLAIM_SECONDS = 600  # a claim lasts 10 minutes (the contract)
@@ -290,6 +290,3 @@ def _public_claim(claim: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def _when(claim: dict[str, Any]) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(claim.get("until", 0))))
-
-
-__all__ = ["Desk", "Problem", "Reviewer", "frame_key"]

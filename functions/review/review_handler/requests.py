@@ -4,7 +4,7 @@ problem is a 400 naming each field and its reason."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -54,3 +54,12 @@ def problems(exc: ValidationError) -> str:
         where = ".".join(str(p) for p in err["loc"]) or "body"
         parts.append(f"{where}: {err['msg']}")
     return "; ".join(parts)
+
+
+def groups_of(raw: Any) -> set[str]:
+    """The caller's groups from the authorizer's `cognito:groups` claim, in each form it comes:
+    a list, `[a b]` (as API Gateway renders a list claim) or `a,b`."""
+    if isinstance(raw, list):
+        return {str(g) for g in raw}
+    text = str(raw or "").strip().removeprefix("[").removesuffix("]")
+    return {g for g in text.replace(",", " ").split() if g}
