@@ -87,6 +87,7 @@ def test_every_function_gets_the_emulator_and_its_resources(
 ) -> None:
     assert set(sam_env) == {
         "CallbackFunction", "AlertFunction", "IngestRetryFunction", "EvidenceFunction",
+        "ReviewFunction", "DecisionFunction",
     }  # fmt: skip
     for env in sam_env.values():
         assert env["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
@@ -98,6 +99,11 @@ def test_every_function_gets_the_emulator_and_its_resources(
     assert (
         sam_env["AlertFunction"]["ALERT_TOPIC_ARN"] == local_run.outputs["ModerationAlertTopicArn"]
     )
+    review = sam_env["ReviewFunction"]
+    assert review["USER_POOL_CLIENT_ID"] == local_run.outputs["ReviewerUserPoolClientId"]
+    assert review["EVIDENCE_BUCKET"] == local_run.outputs["EvidenceBucketName"]
+    decisions = sam_env["DecisionFunction"]
+    assert decisions["DECISION_TOPIC_ARN"] == local_run.outputs["ModerationDecisionTopicArn"]
 
 
 def test_the_callback_event_is_stored(
