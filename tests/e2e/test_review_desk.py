@@ -269,3 +269,25 @@ def test_an_invited_reviewer_chooses_a_password_at_the_first_sign_in(
         expect(page.get_by_text(f"Signed in as {email}")).to_be_visible()
         browser.close()
     assert cognito.admin_get_user(UserPoolId=pool, Username=email)["UserStatus"] == "CONFIRMED"
+
+
+def test_a_vendors_own_review_clearing_a_flagged_video_is_a_decision_message(
+    local_run: LocalRun,
+) -> None:
+    """Shumei's machine result flags a video, its human review clears it: one message on the
+    decision topic with `decided_by: vendor_review` (the stream mapping's filter on the old and
+    new images, as deployed)."""
+    machine = event_json("shumei/machine-reject")
+    task_id = machine["requestId"] = f"shumei-{uuid.uuid4().hex}"
+    status, answer = local_run.post("/callbacks/shumei", json.dumps(machine).encode())
+    assert status == 200, answer
+    assert answer["flagged"] is True
+    review = event_json("shumei/review-pass")
+    review["requestId"] = task_id
+    status, answer = local_run.post("/callbacks/shumei/review", json.dumps(review).encode())
+    assert status == 200, answer
+    [message] = decision_messages(local_run, task_id, seconds=60)
+    assert (message["decision"], message["decided_by"], message["revision"]) == (
+        "clear", "vendor_review", 2,
+    )  # fmt: skip
+    assert message["attributes"]["decided_by"] == "vendor_review"
