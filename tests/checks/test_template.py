@@ -361,7 +361,11 @@ def test_the_dashboards_log_table_groups_by_fields_every_callback_logs() -> None
     line = json.loads(out.getvalue().splitlines()[-1])
     body = RESOURCES["OpsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
     widgets = json.loads(re.sub(r"\$\{!?\w+(\.\w+)?\}", "x", body[0]))["widgets"]
-    [query] = [w["properties"]["query"] for w in widgets if w["type"] == "log"]
+    [query] = [
+        w["properties"]["query"]
+        for w in widgets
+        if w["type"] == "log" and "outcome" in w["properties"]["query"]
+    ]
     grouped = re.search(r"stats count\(\*\) as \w+ by ([\w, ]+)", query)
     assert grouped is not None
     fields = [f.strip() for f in grouped.group(1).split(",")]
@@ -371,6 +375,44 @@ def test_the_dashboards_log_table_groups_by_fields_every_callback_logs() -> None
     }  # fmt: skip
     assert "SOURCE '${CallbackLogGroup}'" in body[0]
     assert body[1]["CallbackLogGroup"] == {"Ref": "CallbackFunctionLogGroup"}
+
+
+def test_the_dashboards_decisions_table_groups_by_fields_every_decision_logs() -> None:
+    """Decisions are no metric either: the decision function's log line carries what the
+    dashboard's decisions table groups by."""
+    from decision_handler.root import _publish
+    from media_callbacks.observability import logger
+
+    class Sns:
+        def publish(self, **_: Any) -> dict[str, str]:
+            return {"MessageId": "m-1"}
+
+    message = {"decision_id": "d-1", "vendor": "shumei", "task_id": "t-1", "revision": 2,
+               "decision": "clear", "decided_by": "vendor_review"}  # fmt: skip
+    out = io.StringIO()
+    handler = logger.registered_handler
+    stream = handler.setStream(out)  # type: ignore[attr-defined]
+    try:
+        _publish(Sns(), "arn:aws:sns:us-east-1:123456789012:decisions")(message)
+    finally:
+        handler.setStream(stream)  # type: ignore[attr-defined]
+    line = json.loads(out.getvalue().splitlines()[-1])
+    body = RESOURCES["OpsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    widgets = json.loads(re.sub(r"\$\{!?\w+(\.\w+)?\}", "x", body[0]))["widgets"]
+    [query] = [
+        w["properties"]["query"]
+        for w in widgets
+        if w["type"] == "log" and "decision_id" in w["properties"]["query"]
+    ]
+    grouped = re.search(
+        r"filter ispresent\((\w+)\) \| stats count\(\*\) as \w+ by ([\w, ]+)", query
+    )
+    assert grouped is not None
+    fields = [grouped.group(1)] + [f.strip() for f in grouped.group(2).split(",")]
+    assert {field: line[field] for field in fields} == {
+        "decision_id": "d-1", "decision": "clear", "decided_by": "vendor_review", "vendor": "shumei"
+    }  # fmt: skip
+    assert body[1]["DecisionLogGroup"] == {"Ref": "DecisionFunctionLogGroup"}
 
 
 def test_the_dashboard_shows_every_function_and_queue() -> None:

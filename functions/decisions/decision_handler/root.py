@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 
 from media_callbacks import aws, keys
 from media_callbacks.decisions import publish_request
-from media_callbacks.observability import count, logger
+from media_callbacks.observability import logger
 from media_callbacks.settings import Settings, load_settings
 
 RECORD_SECONDS = 2 * 86400  # longer than a stream record (24 h) and its retries
@@ -30,11 +30,16 @@ class Services(NamedTuple):
 def _publish(sns: Any, topic_arn: str) -> Callable[..., str]:
     def publish(message: dict[str, Any]) -> str:
         message_id: str = sns.publish(**publish_request(topic_arn, message))["MessageId"]
-        count("Decisions", Decision=message["decision"])  # who and which vendor: the log line
         logger.info(
             f"decision {message['decision']} by {message['decided_by']}: "
             f"{message['vendor']} task {message['task_id']} revision {message['revision']}",
-            extra={"decision_id": message["decision_id"], "message_id": message_id},
+            extra={
+                "decision_id": message["decision_id"],
+                "message_id": message_id,
+                "decision": message["decision"],  # the dashboard's decisions table reads these
+                "decided_by": message["decided_by"],
+                "vendor": message["vendor"],
+            },
         )
         return message_id
 

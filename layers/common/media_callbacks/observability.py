@@ -49,7 +49,6 @@ FROM_LOGS: dict[str, Dimensions] = {
 WRITTEN: dict[str, Dimensions] = {
     "Alerts": {"Suggestion": ("review", "block")},
     "EvidenceFrames": {"Outcome": ("kept", "missing")},
-    "Decisions": {"Decision": ("confirm", "clear")},  # media_callbacks.decisions.DECISIONS
 }
 METRICS = FROM_LOGS | WRITTEN
 
