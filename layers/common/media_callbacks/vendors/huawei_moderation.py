@@ -103,21 +103,28 @@ def _category(category: str | None, label: str | None) -> str:
     return CATEGORIES.get(category or "", "others")
 
 
-def _frame_findings(frame: Frame) -> list[RawFinding]:
-    """A finding per detail of a flagged frame (the vendor lists only flagged frames); one
-    without a score when the frame has no detail."""
-    details = frame.detail or [Detail(category=frame.category, suggestion=frame.suggestion)]
+def _findings(
+    details: list[Detail], category: str | None, suggestion: str | None, time: float | None
+) -> list[RawFinding]:
+    """A finding per detail of a flagged part (a frame or an audio segment), the part's own
+    category and suggestion standing in where a detail has none."""
     return [
         RawFinding(
-            category=_category(d.category or frame.category, d.label),
-            label=d.label or d.category or frame.category,
+            category=_category(d.category or category, d.label),
+            label=d.label or d.category or category,
             score=d.confidence,
             image_url=None,
-            vendor_review=vendor_flagged(d.suggestion or frame.suggestion),
-            time=frame.time,
+            vendor_review=vendor_flagged(d.suggestion or suggestion),
+            time=time,
         )
         for d in details
     ]
+
+
+def _frame_findings(frame: Frame) -> list[RawFinding]:
+    """The vendor lists only flagged frames; one without a detail is one finding, unscored."""
+    details = frame.detail or [Detail(category=frame.category, suggestion=frame.suggestion)]
+    return _findings(details, frame.category, frame.suggestion, frame.time)
 
 
 def _audio_findings(segment: AudioSegment) -> list[RawFinding]:
@@ -125,17 +132,7 @@ def _audio_findings(segment: AudioSegment) -> list[RawFinding]:
         Detail(category=segment.category, label=segment.label,
                suggestion=segment.suggestion, confidence=segment.confidence)
     ]  # fmt: skip
-    return [
-        RawFinding(
-            category=_category(d.category or segment.category, d.label),
-            label=d.label or d.category or segment.category,
-            score=d.confidence,
-            image_url=None,
-            vendor_review=vendor_flagged(d.suggestion or segment.suggestion),
-            time=segment.start_time,
-        )
-        for d in details
-    ]
+    return _findings(details, segment.category, segment.suggestion, segment.start_time)
 
 
 def _result(job: Job) -> dict[str, Any]:
