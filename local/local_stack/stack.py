@@ -14,7 +14,16 @@ import boto3
 from local_stack.emulator import CREDENTIALS, REGION
 
 STACK = "media-callbacks-local"
-STATE = Path(__file__).resolve().parents[2] / ".aws-sam" / "local" / "run.json"
+# Where a run writes down what `make stack-env ENV=local` and `sam local` read: .aws-sam/local,
+# or LOCAL_RUN_DIR for a run beside it (the tests' runs, each its own: a second run's files
+# would otherwise replace the first's, its reviewer and user pool client among them).
+STATE = (
+    Path(
+        os.environ.get("LOCAL_RUN_DIR")
+        or Path(__file__).resolve().parents[2] / ".aws-sam" / "local"
+    )
+    / "run.json"
+)
 ALERT_QUEUE_NAME = "moderation-alerts-local"
 DECISION_QUEUE_NAME = "moderation-decisions-local"
 REVIEWER_EMAIL = "reviewer@example.com"

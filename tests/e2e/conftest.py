@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -38,6 +40,7 @@ class LocalRun:
     emulator: str  # the emulator's AWS endpoint
     process: subprocess.Popen[str]
     output: list[str]
+    state: Path  # its LOCAL_RUN_DIR: run.json and sam-local-env.json
     outputs: dict[str, str] = field(default_factory=dict)  # the stack's outputs, local URLs
 
     def client(self, service: str) -> Any:
@@ -122,10 +125,13 @@ def wait_ready(process: subprocess.Popen[str], output: list[str]) -> str:
 
 
 def start_local_run(**extra: str) -> LocalRun:
-    """python -m local_stack on a free port, deployed and ready (`extra`: more environment)."""
+    """python -m local_stack on a free port, deployed and ready (`extra`: more environment),
+    its files in a directory of its own (a developer's `make run` and the other test runs keep
+    theirs)."""
+    state = Path(tempfile.mkdtemp(prefix="local-run-"))
     process = subprocess.Popen(
         [sys.executable, "-m", "local_stack"],
-        cwd=ROOT, env=environment(**extra), text=True,
+        cwd=ROOT, env=environment(LOCAL_RUN_DIR=str(state), **extra), text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     output: list[str] = []
@@ -138,7 +144,7 @@ def start_local_run(**extra: str) -> LocalRun:
 
     threading.Thread(target=drain, daemon=True).start()
     emulator = api.split("/_aws/", 1)[0]
-    run = LocalRun(api=api, emulator=emulator, process=process, output=output)
+    run = LocalRun(api=api, emulator=emulator, process=process, output=output, state=state)
     run.outputs = stack_env(run)
     return run
 
@@ -148,7 +154,8 @@ def stack_env(run: LocalRun) -> dict[str, str]:
     port = run.emulator.rsplit(":", 1)[1]
     done = subprocess.run(
         ["make", "-s", "stack-env", "ENV=local"],  # noqa: S607 (make on the PATH)
-        cwd=ROOT, env={**environment(), "PORT": port}, capture_output=True, text=True,
+        cwd=ROOT, env={**environment(LOCAL_RUN_DIR=str(run.state)), "PORT": port},
+        capture_output=True, text=True,
         timeout=120, check=True,
     )  # fmt: skip
     variables = dict(re.findall(r"^export (\w+)=(.*)$", done.stdout, re.MULTILINE))
@@ -165,6 +172,7 @@ def stop_local_run(run: LocalRun) -> None:
         run.process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         run.process.kill()
+    shutil.rmtree(run.state, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,7 @@ def run(script: str, local_run: LocalRun) -> subprocess.CompletedProcess[str]:
     """`script` in bash after the docs' `eval "$(make -s stack-env ENV=local)"`."""
     port = local_run.emulator.rsplit(":", 1)[1]
     env = {
-        **environment(),
+        **environment(LOCAL_RUN_DIR=str(local_run.state)),
         "PORT": port,
         "PATH": f"{ROOT / '.venv-tools' / 'bin'}{os.pathsep}{os.environ['PATH']}",
     }

@@ -47,7 +47,7 @@ def sam_env(local_run: LocalRun, tmp_path_factory: pytest.TempPathFactory) -> di
     """What SAM CLI gives each function, the shipped env-vars file pointed at this emulator."""
     if not TOOLS_PYTHON.exists():
         pytest.fail("SAM CLI's venv is missing: run `make install` (make test sets it up)")
-    values = json.loads((ROOT / ".aws-sam" / "local" / "sam-local-env.json").read_text())
+    values = json.loads((local_run.state / "sam-local-env.json").read_text())
     assert values["Parameters"]["AWS_ENDPOINT_URL"].startswith("http://host.docker.internal:")
     values["Parameters"]["AWS_ENDPOINT_URL"] = local_run.emulator  # no Docker here
     env_file = tmp_path_factory.mktemp("sam-local") / "env.json"
