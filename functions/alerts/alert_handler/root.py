@@ -5,20 +5,13 @@ validated settings in one place; tests pass their own pieces."""
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
 from media_callbacks import aws, keys
 from media_callbacks.alerts import publish_request
 from media_callbacks.observability import count, logger
+from media_callbacks.once import once_per_id
 from media_callbacks.settings import Settings, load_settings
-
-# An alert id is published at most once while its record lives: two days, longer than a stream
-# record (24 h) and its retries.
-RECORD_SECONDS = 2 * 86400
 
 
 class Services(NamedTuple):  # a dataclass costs ~1 ms of cold start
@@ -52,20 +45,12 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
 def build(config: Settings, *, sns: Any = None, dynamodb: Any = None) -> Services:
     assert config.alert_topic_arn is not None  # noqa: S101 (settings.require checked it)
     sns = sns or aws.client("sns")
-    persistence = DynamoDBPersistenceLayer(
+    once = once_per_id(
+        _publish(sns, config.alert_topic_arn),
+        keyword="alert",
+        id_field="alert_id",
         table_name=config.table_name,
-        key_attr="pk",
-        sort_key_attr="sk",
-        static_pk_value=keys.IDEMPOTENCY_PK,  # an ALERT# key: the function may write no other
-        expiry_attr="expires_at",  # the table's TTL attribute removes old records
-        boto3_client=dynamodb or aws.client("dynamodb"),
+        partition=keys.IDEMPOTENCY_PK,  # the function may write no other key of the table
+        dynamodb=dynamodb or aws.client("dynamodb"),
     )
-    idempotency = IdempotencyConfig(
-        event_key_jmespath="alert_id",
-        expires_after_seconds=RECORD_SECONDS,
-        raise_on_no_idempotency_key=True,
-    )
-    publish = idempotent_function(
-        data_keyword_argument="alert", config=idempotency, persistence_store=persistence
-    )(_publish(sns, config.alert_topic_arn))
-    return Services(config, idempotency, persistence, sns, publish)
+    return Services(config, once.idempotency, once.persistence, sns, once.publish)

@@ -5,18 +5,13 @@ table), built from validated settings in one place; tests pass their own clients
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 
 from media_callbacks import aws, keys
 from media_callbacks.decisions import publish_request
 from media_callbacks.observability import logger
+from media_callbacks.once import once_per_id
 from media_callbacks.settings import Settings, load_settings
-
-RECORD_SECONDS = 2 * 86400  # longer than a stream record (24 h) and its retries
 
 
 class Services(NamedTuple):
@@ -55,20 +50,12 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
 def build(config: Settings, *, sns: Any = None, dynamodb: Any = None) -> Services:
     assert config.decision_topic_arn is not None  # noqa: S101 (settings.require checked it)
     sns = sns or aws.client("sns")
-    persistence = DynamoDBPersistenceLayer(
+    once = once_per_id(
+        _publish(sns, config.decision_topic_arn),
+        keyword="message",
+        id_field="decision_id",
         table_name=config.table_name,
-        key_attr="pk",
-        sort_key_attr="sk",
-        static_pk_value=keys.DECISION_IDEMPOTENCY_PK,
-        expiry_attr="expires_at",
-        boto3_client=dynamodb or aws.client("dynamodb"),
+        partition=keys.DECISION_IDEMPOTENCY_PK,  # the function may write no other key of the table
+        dynamodb=dynamodb or aws.client("dynamodb"),
     )
-    idempotency = IdempotencyConfig(
-        event_key_jmespath="decision_id",
-        expires_after_seconds=RECORD_SECONDS,
-        raise_on_no_idempotency_key=True,
-    )
-    publish = idempotent_function(
-        data_keyword_argument="message", config=idempotency, persistence_store=persistence
-    )(_publish(sns, config.decision_topic_arn))
-    return Services(config, idempotency, persistence, sns, publish)
+    return Services(config, once.idempotency, once.persistence, sns, once.publish)
