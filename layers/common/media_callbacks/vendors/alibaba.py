@@ -8,7 +8,6 @@ md5(URL | X-VOD-TIMESTAMP | AuthKey) over the URL as configured in the console, 
 it does not cover the body. Else the token.
 """
 
-import json
 import re
 from typing import Annotated, Any
 
@@ -26,6 +25,7 @@ from media_callbacks.vendors.base import (
     Text,
     Url,
     blank_to_none,
+    json_text,
     lower_text,
     parse,
     parsed,
@@ -49,13 +49,7 @@ def _event_time(value: Any) -> Any:
 
 def _json_object(value: Any) -> Any:
     """`Data` is documented as a JSON string and sent as an object: accept both."""
-    value = blank_to_none(value)
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value  # pydantic names the field and the reason
-    return value
+    return json_text(blank_to_none(value))
 
 
 Suggestion = Annotated[str | None, BeforeValidator(lower_text)]

@@ -21,7 +21,6 @@ Authentication: VOD when the secret's `"baidu": {"user": ..., "key": ...}` sets 
 nothing: always the token, carried in the notification URL.
 """
 
-import json
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
@@ -38,6 +37,7 @@ from media_callbacks.vendors.base import (
     Text,
     Url,
     blank_to_none,
+    json_text,
     parse,
     parsed,
 )
@@ -125,19 +125,10 @@ class VcrResult(Verdict):
     error_message: Text = Field(default=None, alias="errorMessage")
 
 
-def _json_text(value: Any) -> Any:
-    """`messageBody` is a JSON string; an object is accepted too."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value  # pydantic names the field and the reason
-    return value
-
-
 class VcrMessage(Payload):
     message_id: Text = Field(default=None, alias="messageId")
-    body: Annotated[VcrResult, BeforeValidator(_json_text)] = Field(alias="messageBody")
+    # `messageBody`: a JSON string, or an object
+    body: Annotated[VcrResult, BeforeValidator(json_text)] = Field(alias="messageBody")
 
 
 # --- normalisation ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ for missing values, fields missing from failure payloads, unknown extra fields (
 in the stored raw payload). Strict where it matters: task id present, status known, scores in range.
 """
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -23,6 +24,17 @@ def blank_to_none(value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip()
         return value or None
+    return value
+
+
+def json_text(value: Any) -> Any:
+    """A field documented as a JSON string that senders also send as an object: accept both.
+    Text that is not JSON is left for pydantic to name the field and the reason."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
     return value
 
 
