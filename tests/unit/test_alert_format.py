@@ -60,6 +60,12 @@ def test_the_json_alert_carries_the_contract_fields() -> None:
     assert alert["findings"][0]["image_url"] == "http://dest.ufile.ucloud.cn/my_1.jpg"
 
 
+def test_the_alert_says_who_decided_the_flagged_revision() -> None:
+    assert build_alert(image(decided_by="machine"))["decided_by"] == "machine"
+    assert build_alert(image(decided_by="vendor_review"))["decided_by"] == "vendor_review"
+    assert build_alert(image())["decided_by"] == "machine"  # an item stored before the field
+
+
 def test_alert_id_is_stable_per_revision_and_changes_with_it() -> None:
     assert build_alert(image())["alert_id"] == build_alert(image())["alert_id"]
     received = "2026-11-21T20:20:42.105391Z"

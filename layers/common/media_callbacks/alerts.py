@@ -69,6 +69,7 @@ def build_alert(image: Mapping[str, Any], evidence_bucket: str | None = None) ->
         "event_time": item.get("event_time"),
         "status": item.get("status"),
         "revision": revision,
+        "decided_by": item.get("decided_by") or "machine",
         "suggestion": moderation.get("suggestion"),
         "categories": _strongest_categories(
             moderation.get("categories", []), moderation.get("findings", [])
