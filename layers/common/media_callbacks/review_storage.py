@@ -15,7 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from media_callbacks import keys
 from media_callbacks.items import from_dynamodb, to_dynamodb
-from media_callbacks.storage import ConditionFailed, ResultsTable, StorageUnavailable, _domain_error
+from media_callbacks.storage import ConditionFailed, ResultsTable, StorageUnavailable, domain_error
 
 FLAGGED_INDEX = "FlaggedIndex"
 BATCH_LIMIT = 100  # BatchGetItem's keys per call
@@ -113,7 +113,7 @@ class ReviewRecords:
         try:
             return self.table.client.batch_get_item(RequestItems=request)
         except ClientError as exc:
-            raise _domain_error("batch_get_item", exc) from exc
+            raise domain_error("batch_get_item", exc) from exc
         except BotoCoreError as exc:
             raise StorageUnavailable(f"batch_get_item: {type(exc).__name__}") from exc
 

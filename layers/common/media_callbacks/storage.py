@@ -1,6 +1,6 @@
 """ResultsTable, through one gateway: one conditional write per callback, rejected bodies and
 their replay marks, task look-ups, evidence records; DynamoDB's errors mapped to the domain's
-in one place (`_domain_error`)."""
+in one place (`domain_error`)."""
 
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -64,7 +64,7 @@ def _expires_at(received_at: str, retention_days: int) -> int | None:
     return int(received.timestamp()) + retention_days * 86400
 
 
-def _domain_error(operation: str, exc: ClientError) -> Exception:
+def domain_error(operation: str, exc: ClientError) -> Exception:
     """The domain's name for what DynamoDB answered: the one place AWS errors are mapped."""
     details = exc.response.get("Error", {})
     code, message = details.get("Code", ""), str(details.get("Message", ""))
@@ -97,7 +97,7 @@ class ResultsTable:
         try:
             return getattr(self.client, operation)(TableName=self.table_name, **kwargs)
         except ClientError as exc:
-            raise _domain_error(operation, exc) from exc
+            raise domain_error(operation, exc) from exc
         except BotoCoreError as exc:
             raise StorageUnavailable(f"{operation}: {type(exc).__name__}") from exc
 
